@@ -1,0 +1,96 @@
+"""The ``govaudit`` command line. Heavy libraries are imported inside the commands, so that
+``govaudit --help`` starts fast."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import InputError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
+    click.echo(f"govaudit: {message}", err=True)
+    sys.exit(code)
+
+
+def _run(fn, path: str):
+    """Run one stage on one file: bad input and our own bugs each end in one line, no traceback."""
+    try:
+        return fn(path)
+    except InputError as e:
+        _fail(e.message)
+    except Exception as e:  # a bug of ours: say so in one line, keep the traceback for --debug
+        if _debug():
+            raise
+        _fail(f"{path}: internal error ({type(e).__name__}: {e}); rerun with GOVAUDIT_DEBUG=1 for details",
+              EXIT_INTERNAL)
+
+
+def _debug() -> bool:
+    import os
+    return bool(os.environ.get("GOVAUDIT_DEBUG"))
+
+
+def _write_json(data: dict, output: str | None) -> None:
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    if output:
+        Path(output).write_text(text + "\n", encoding="utf-8")
+    else:
+        click.echo(text)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="govaudit")
+def main() -> None:
+    """Turn Chinese government finance reports (PDF) into structured, checked data."""
+
+
+@main.command()
+@click.argument("pdf", type=click.Path(dir_okay=False, path_type=str))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="write the JSON here instead of stdout")
+@click.option("--document", "with_document", is_flag=True,
+              help="also include the parsed document (pages, paragraphs, tables with bboxes)")
+def extract(pdf: str, output: str | None, with_document: bool) -> None:
+    """One report to JSON: source, issuer, year, type, indicators, scores."""
+    from .api import build_report
+    from .ingest import load
+
+    def run(path):
+        doc = load(path)
+        return doc, build_report(doc)
+
+    doc, report = _run(run, pdf)
+    data = report.model_dump(mode="json", exclude={"checks"})
+    if with_document:
+        data["document"] = doc.model_dump(mode="json", exclude={"source"})
+    _write_json(data, output)
+
+
+@main.command()
+@click.argument("pdf", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="with --format json: write here")
+def audit(pdf: str, fmt: str, output: str | None) -> None:
+    """Extract and validate one report. Exit 0: no error finding; 1: errors found; 2: bad input."""
+    from .api import audit as run_audit
+
+    report = _run(run_audit, pdf)
+    if fmt == "json":
+        _write_json(report.model_dump(mode="json"), output)
+    else:
+        from .show import print_findings
+        print_findings(report)
+    sys.exit(EXIT_FINDINGS if report.n_errors else EXIT_OK)
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of the report JSON."""
+    from .schema import Report
+
+    click.echo(json.dumps(Report.model_json_schema(), ensure_ascii=False, indent=2))

@@ -1,0 +1,177 @@
+"""The document model: what ingestion produces and every later stage reads.
+
+Coordinates are PDF points with the origin at the page's top-left corner (pdfplumber's
+convention): ``(x0, top, x1, bottom)``. Pages are numbered from 1.
+
+Every piece of text is kept twice: ``raw`` as printed (for quoting) and ``text`` normalised
+for matching (see :mod:`pipeline.normalize`).
+"""
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+BBox = tuple[float, float, float, float]
+
+
+def union_bbox(boxes: list[BBox]) -> BBox:
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+class Line(BaseModel):
+    """One printed line of running text."""
+
+    page: int
+    bbox: BBox
+    raw: str
+    text: str
+    # x0, x1 of each character of ``text``, so a span of text has an exact box
+    xs: list[tuple[float, float]] = Field(default_factory=list, repr=False)
+    rx: list[int] = Field(default_factory=list, repr=False)  # offset in ``raw`` of each text char
+
+    def raw_span(self, start: int, end: int) -> str:
+        if not self.rx or start >= len(self.rx):
+            return self.raw
+        end = min(max(end, start + 1), len(self.rx))
+        return self.raw[self.rx[start]: self.rx[end - 1] + 1]
+
+    def span_bbox(self, start: int, end: int) -> BBox:
+        if not self.xs or start >= len(self.xs):
+            return self.bbox
+        end = min(max(end, start + 1), len(self.xs))
+        return (self.xs[start][0], self.bbox[1], self.xs[end - 1][1], self.bbox[3])
+
+
+class Paragraph(BaseModel):
+    """Consecutive lines that belong together, possibly across a page break."""
+
+    index: int
+    lines: list[Line]
+    text: str
+    raw: str
+
+    @property
+    def page(self) -> int:
+        return self.lines[0].page
+
+    @property
+    def pages(self) -> list[int]:
+        return sorted({ln.page for ln in self.lines})
+
+    def span_of(self, start: int, end: int) -> list[tuple[int, BBox]]:
+        """Page and exact bbox of ``text[start:end]``, one box per page it runs over."""
+        spans: dict[int, list[BBox]] = {}
+        pos = 0
+        for ln in self.lines:
+            n = len(ln.text)
+            if pos < end and pos + n > start:
+                a, b = max(start - pos, 0), min(end - pos, n)
+                spans.setdefault(ln.page, []).append(ln.span_bbox(a, b))
+            pos += n
+        return [(p, union_bbox(b)) for p, b in spans.items()] or [(self.page, self.lines[0].bbox)]
+
+    def raw_of(self, start: int, end: int) -> str:
+        """The printed (raw) text behind ``text[start:end]``."""
+        parts = []
+        pos = 0
+        for ln in self.lines:
+            n = len(ln.text)
+            if pos < end and pos + n > start:
+                parts.append(ln.raw_span(max(start - pos, 0), min(end - pos, n)))
+            pos += n
+        return "".join(parts)
+
+
+class Cell(BaseModel):
+    text: str
+    raw: str
+    bbox: BBox | None = None
+    # True when the cell is covered by a merged cell that starts above or to the left.
+    spanned: bool = False
+
+
+class Row(BaseModel):
+    page: int
+    bbox: BBox
+    cells: list[Cell]
+
+    @property
+    def texts(self) -> list[str]:
+        return [c.text for c in self.cells]
+
+    @property
+    def raw(self) -> str:
+        return " | ".join(c.raw for c in self.cells if not c.spanned)
+
+
+class Table(BaseModel):
+    """A ruled table; one logical table even when printed across several pages."""
+
+    index: int
+    page: int
+    bbox: BBox
+    rows: list[Row]
+    n_header_rows: int = 1
+    caption: str | None = None  # e.g. "表 1-4 固定资产情况表"
+    unit: str | None = None  # e.g. "万元" from a "单位：万元" line
+    continued_on: list[int] = Field(default_factory=list)  # further pages of a stitched table
+    # Index of the paragraph just before the table, so a table knows where it sits in the flow.
+    after_paragraph: int = -1
+
+    @property
+    def pages(self) -> list[int]:
+        return [self.page, *self.continued_on]
+
+    @property
+    def header(self) -> list[Row]:
+        return self.rows[: self.n_header_rows]
+
+    @property
+    def body(self) -> list[Row]:
+        return self.rows[self.n_header_rows:]
+
+    @property
+    def n_cols(self) -> int:
+        return max((len(r.cells) for r in self.rows), default=0)
+
+    def column_titles(self) -> list[str]:
+        """One title per column, joining the header rows (merged cells filled across)."""
+        titles = [""] * self.n_cols
+        for row in self.header:
+            last = ""
+            for i, c in enumerate(row.cells):
+                t = c.text if not c.spanned else last
+                last = t
+                if t and t not in titles[i]:
+                    titles[i] += t
+        return titles
+
+
+class Page(BaseModel):
+    number: int
+    width: float
+    height: float
+    n_chars: int
+    # Running headers, footers and page numbers, removed from the text flow.
+    furniture: list[Line] = Field(default_factory=list)
+
+
+class Source(BaseModel):
+    path: str
+    sha256: str
+    pages: int
+    producer: str | None = None
+
+
+class Document(BaseModel):
+    source: Source
+    pages: list[Page]
+    paragraphs: list[Paragraph]
+    tables: list[Table]
+
+    def full_text(self) -> str:
+        return "\n".join(p.text for p in self.paragraphs)

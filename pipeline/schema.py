@@ -1,0 +1,109 @@
+"""The report schema: the contract of the JSON that ``extract``, ``audit`` and ``batch`` write.
+
+Top-level keys are fixed by SPEC.md. ``schema/report.schema.json`` is exported from these
+models (``govaudit schema``) and a test keeps the committed file in step with them.
+"""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from .document import BBox, Source
+
+ReportType = Literal["performance_self_evaluation", "final_accounts", "budget", "unknown"]
+Severity = Literal["error", "warning"]
+Outcome = Literal["pass", "fail", "not_applicable", "insufficient_data"]
+
+
+class Issuer(BaseModel):
+    district: str | None = None
+    department: str | None = None
+
+
+class Indicator(BaseModel):
+    """One mention of a catalog quantity: a value as printed, where it was printed."""
+
+    key: str
+    value: float
+    unit: str  # "%", "万元", "人", "分"
+    raw_text: str  # the number as printed, e.g. "4,755.14 万元", "26.67%"
+    decimals: int  # decimals as printed; the interval a check uses comes from it
+    page: int
+    bbox: BBox
+    section: str | None = None  # heading path, " > " joined
+    quote: str  # the sentence or table row the number sits in
+    source: Literal["text", "table"] = "text"
+    components: dict[str, float] = Field(default_factory=dict)
+
+
+class Score(BaseModel):
+    level1: str | None = None
+    level2: str | None = None
+    level3: str | None = None
+    max_score: float | None = None
+    score: float | None = None
+    page: int | None = None
+    bbox: BBox | None = None
+    quote: str | None = None
+    decimals: int = 2
+
+
+class Evidence(BaseModel):
+    page: int
+    bbox: BBox
+    quote: str
+    label: str | None = None  # which operand this is, e.g. "contract_staff"
+    value_text: str | None = None  # the printed number, so a picture can box it
+
+
+class CheckResult(BaseModel):
+    """The outcome of one executed check, kept whatever it ended in."""
+
+    rule: str
+    kind: str
+    outcome: Outcome
+    severity: Severity | None = None
+    message: str
+    stated: float | None = None
+    recomputed: float | None = None
+    interval: tuple[float, float] | None = None  # the recomputed interval
+    stated_interval: tuple[float, float] | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Finding(BaseModel):
+    rule: str
+    severity: Severity
+    message: str
+    stated: float | None = None
+    recomputed: float | None = None
+    interval: tuple[float, float] | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Report(BaseModel):
+    source: Source
+    issuer: Issuer
+    year: int | None = None
+    report_type: ReportType = "unknown"
+    indicators: list[Indicator] = Field(default_factory=list)
+    scores: list[Score] = Field(default_factory=list)
+    total_score: float | None = None
+    findings: list[Finding] = Field(default_factory=list)
+    checks: list[CheckResult] = Field(default_factory=list)
+
+    def values(self, key: str) -> list[Indicator]:
+        return [i for i in self.indicators if i.key == key]
+
+    def first(self, key: str) -> float | None:
+        found = self.values(key)
+        return found[0].value if found else None
+
+    @property
+    def n_errors(self) -> int:
+        return sum(f.severity == "error" for f in self.findings)
+
+    @property
+    def n_warnings(self) -> int:
+        return sum(f.severity == "warning" for f in self.findings)
