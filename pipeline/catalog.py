@@ -34,8 +34,8 @@ class Entry:
     subject: str | None = None
     phase: str | None = None
     formula: str | None = None
+    fallback_formulas: list[str] = field(default_factory=list)
     alternative_formulas: list[str] = field(default_factory=list)
-    scoring: dict | None = None
 
     @property
     def unit(self) -> str:
@@ -95,7 +95,8 @@ def catalog() -> Catalog:
             names=[re.compile(p) for p in raw.get("names", [])],
             terms=[re.compile(p) for p in raw.get("terms", [])],
             subject=raw.get("subject"), phase=raw.get("phase"), formula=raw.get("formula"),
-            alternative_formulas=raw.get("alternative_formulas", []), scoring=raw.get("scoring"),
+            fallback_formulas=raw.get("fallback_formulas", []),
+            alternative_formulas=raw.get("alternative_formulas", []),
         )
         if e.key in entries:
             raise ValueError(f"patterns/indicators.yaml: key {e.key} defined twice")
@@ -113,3 +114,8 @@ def catalog() -> Catalog:
 @lru_cache(maxsize=None)
 def tables_config() -> dict:
     return load_yaml("tables.yaml")
+
+
+@lru_cache(maxsize=None)
+def rules_config() -> dict:
+    return load_yaml("rules.yaml")

@@ -94,3 +94,21 @@ def schema() -> None:
     from .schema import Report
 
     click.echo(json.dumps(Report.model_json_schema(), ensure_ascii=False, indent=2))
+
+
+def _register_more_commands() -> None:
+    """Commands that live in their own modules (each keeps its heavy imports inside the command)."""
+    import importlib
+
+    for module in ("cli_batch", "cli_report"):
+        try:
+            mod = importlib.import_module(f"pipeline.{module}")
+        except ModuleNotFoundError as e:
+            if e.name != f"pipeline.{module}":
+                raise
+            continue
+        for cmd in mod.COMMANDS:
+            main.add_command(cmd)
+
+
+_register_more_commands()
