@@ -1,0 +1,75 @@
+"""Extraction and validation on the four real PDFs: what they share with the performance reports."""
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from conftest import REAL_FILES, report
+
+
+def values(r, key):
+    return [(i.value, i.source, i.page) for i in r.indicators if i.key == key]
+
+
+def test_caizhengju_final_accounts():
+    r = report(str(REAL_FILES["caizhengju"]))
+    # p18 table (预算数 columns) and p23 text: 年初预算 0.95, 支出决算 0.00
+    assert (0.95, "table", 18) in values(r, "three_public_budget")
+    assert (0.95, "text", 23) in values(r, "three_public_budget")
+    assert (0.95, "table", 18) in values(r, "three_public_reception_budget")
+    assert [v for v, _, _ in values(r, "three_public_actual")] == [0.0]
+    assert [v for v, _, _ in values(r, "three_public_travel_actual")] == [0.0]
+    assert [v for v, _, _ in values(r, "three_public_vehicle_actual")] == [0.0]
+    assert [v for v, _, _ in values(r, "three_public_reception_actual")] == [0.0]
+    assert values(r, "institutional_operating_actual") == [(184.65, "text", 24)]
+    assert values(r, "procurement_actual") == [(251.25, "text", 24)]
+    assert values(r, "vehicles_total") == [(0.0, "text", 24)]
+
+
+def test_wanlijiedao_budget():
+    r = report(str(REAL_FILES["wanlijiedao"]))
+    for key, v in {"three_public_budget": 22.91, "three_public_travel_budget": 0.0,
+                   "three_public_reception_budget": 1.35, "three_public_vehicle_budget": 21.56,
+                   "three_public_vehicle_purchase_budget": 0.0, "three_public_vehicle_operation_budget": 21.56,
+                   "institutional_operating_budget": 786.09}.items():
+        assert {x for x, _, _ in values(r, key)} == {v}, key
+        assert {s for _, s, _ in values(r, key)} == {"text", "table"}, key  # stated in both, and they agree
+    assert values(r, "procurement_planned") == [(830.0, "text", 29)]
+    assert values(r, "vehicles_total") == [(7.0, "text", 29)]
+
+
+def test_shangwuwei_budget():
+    r = report(str(REAL_FILES["shangwuwei"]))
+    assert {v for v, _, _ in values(r, "three_public_budget")} == {1.0}
+    assert {v for v, _, _ in values(r, "three_public_reception_budget")} == {1.0}
+    assert {v for v, _, _ in values(r, "institutional_operating_budget")} == {171.01}
+    assert values(r, "procurement_planned") == [(38.2, "text", 22)]
+
+
+def test_shehuigongzuobu_states_no_three_public_spending():
+    """社会工作部 has no 三公 spending ('本表无数据'): nothing may be invented for it."""
+    r = report(str(REAL_FILES["shehuigongzuobu"]))
+    assert not [i for i in r.indicators if i.key.startswith("three_public")]
+    assert values(r, "institutional_operating_actual") == [(10.23, "text", 21)]
+    assert values(r, "procurement_actual") == [(21.07, "text", 22)]
+    for absent in ("budget_execution_rate", "contract_staff_control_rate", "total_score", "staff_quota"):
+        assert not values(r, absent)
+
+
+@pytest.mark.parametrize("name", sorted(REAL_FILES))
+def test_real_reports_have_no_error_findings_and_many_checks(name):
+    r = report(str(REAL_FILES[name]))
+    assert r.n_errors == 0, [f.message for f in r.findings]
+    outcomes = Counter(c.outcome for c in r.checks)
+    assert outcomes["pass"] >= 50, outcomes
+    # the table arithmetic ran: a 合计 row checked against its rows
+    assert any(c.kind == "table_sum" and c.outcome == "pass" and "合计" in c.message for c in r.checks)
+
+
+def test_table_sum_on_function_classification_codes():
+    """社会工作部 支出决算表 p8: 合计 307.82 = 264.87 + 10.82 + 2.71 + 29.42 (类 rows)."""
+    r = report(str(REAL_FILES["shehuigongzuobu"]))
+    hits = [c for c in r.checks if c.kind == "table_sum" and c.evidence[0].page == 8 and c.stated == 307.82]
+    assert hits and all(c.outcome == "pass" for c in hits)
+    assert any(abs(c.recomputed - (264.87 + 10.82 + 2.71 + 29.42)) < 1e-6 for c in hits)
