@@ -121,6 +121,9 @@ class Table(BaseModel):
     continued_on: list[int] = Field(default_factory=list)  # further pages of a stitched table
     # Index of the paragraph just before the table, so a table knows where it sits in the flow.
     after_paragraph: int = -1
+    # Which finder found the grid, and what the cross-check with camelot said, page by page.
+    finder: str = "pdfplumber"
+    cross_check: list[str] = Field(default_factory=list)
 
     @property
     def pages(self) -> list[int]:

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from . import errors
+from . import camelot_check, errors
 from .document import Document, Line, Page, Paragraph, Source, Table
 from .layout import char_size, cluster_lines, make_line
 from .tables import extract_page_tables, stitch_tables
@@ -68,31 +68,31 @@ def _open(p: Path):
     return pdf
 
 
-def load(path: str | Path) -> Document:
+def load(path: str | Path, cross_check: bool = True) -> Document:
+    """Read a PDF into a Document. ``cross_check``: compare the ruled tables with camelot's."""
     p = check_input(path)
     sha = sha256_of(p)
     pdf = _open(p)
     try:
         producer = (pdf.metadata or {}).get("Producer") or (pdf.metadata or {}).get("Creator")
         pages: list[Page] = []
-        flow: list[tuple[int, float, object]] = []  # (page, top, Line | Table) in reading order
-        tables: list[Table] = []
+        per_page: dict[int, tuple[list[Line], list[Table]]] = {}
+        ruled: list[int] = []  # pages with ruling lines: where camelot looks too
         total_chars = 0
         for pdfpage in pdf.pages:
-            try:
-                page_lines, page_tables, n_chars = _read_page(pdfpage, len(tables))
-            except Exception as e:
-                raise errors.InputError(
-                    errors.DAMAGED, f"{p}: page {pdfpage.page_number} cannot be read ({type(e).__name__})"
-                ) from None
-            finally:
-                pdfpage.close()  # frees the page's parsed objects: memory stays flat on long PDFs
+            page_lines, page_tables, n_chars, has_rules = _read_page_safely(p, pdfpage)
             total_chars += n_chars
             pages.append(Page(number=pdfpage.page_number, width=float(pdfpage.width),
                               height=float(pdfpage.height), n_chars=n_chars))
-            tables.extend(page_tables)
-            items = [(ln.page, ln.bbox[1], ln) for ln in page_lines]
-            items += [(t.page, t.bbox[1], t) for t in page_tables]
+            per_page[pdfpage.page_number] = (page_lines, page_tables)
+            if has_rules:
+                ruled.append(pdfpage.page_number)
+        if cross_check and total_chars:
+            _cross_check_tables(p, pdf, pages, per_page, ruled)
+        flow: list[tuple[int, float, object]] = []  # (page, top, Line | Table) in reading order
+        for number in sorted(per_page):
+            page_lines, page_tables = per_page[number]
+            items = [(ln.page, ln.bbox[1], ln) for ln in page_lines] + [(t.page, t.bbox[1], t) for t in page_tables]
             flow.extend(sorted(items, key=lambda it: it[1]))
     except errors.InputError:
         raise
@@ -111,13 +111,45 @@ def load(path: str | Path) -> Document:
     return Document(source=source, pages=pages, paragraphs=paragraphs, tables=tables)
 
 
-def _read_page(pdfpage, table_base: int) -> tuple[list[Line], list[Table], int]:
+def _read_page_safely(p: Path, pdfpage, extra_grids=()):
+    try:
+        return _read_page(pdfpage, extra_grids)
+    except Exception as e:
+        raise errors.InputError(
+            errors.DAMAGED, f"{p}: page {pdfpage.page_number} cannot be read ({type(e).__name__})"
+        ) from None
+    finally:
+        pdfpage.close()  # frees the page's parsed objects: memory stays flat on long PDFs
+
+
+def _read_page(pdfpage, extra_grids=()) -> tuple[list[Line], list[Table], int, bool]:
     page = pdfpage.dedupe_chars()  # fake bold: the same glyph printed twice, slightly shifted
     chars = [c for c in page.chars if c.get("upright", True) and c["text"].strip()]
-    tables, used = extract_page_tables(page, chars, table_base)
+    tables, used = extract_page_tables(page, chars, 0, extra_grids)
     rest = [c for i, c in enumerate(chars) if i not in used]
     lines = [make_line(pdfpage.page_number, cs) for cs in cluster_lines(rest)]
-    return [ln for ln in lines if ln.text], tables, len(chars)
+    has_rules = bool(page.edges)
+    return [ln for ln in lines if ln.text], tables, len(chars), has_rules
+
+
+def _cross_check_tables(p: Path, pdf, pages: list[Page], per_page, ruled: list[int]) -> None:
+    """camelot on the ruled pages: verdicts on the tables, and the tables pdfplumber missed."""
+    grids = camelot_check.read_grids(str(p), ruled, {pg.number: pg.height for pg in pages})
+    for number, cams in grids.items():
+        lines, tables = per_page[number]
+        missed = []
+        for cam in cams:
+            t = next((t for t in tables if camelot_check.match(t.bbox, [cam])), None)
+            if t is not None:
+                t.cross_check.append(camelot_check.compare(t, cam, number))
+            elif cam.shape[0] >= 2 and cam.shape[1] >= 2:
+                missed.append(cam.grid)
+        if missed:  # read the page again with camelot's grids added; its characters fill them
+            page_lines, page_tables, _, _ = _read_page_safely(p, pdf.pages[number - 1], missed)
+            for t in page_tables:
+                if t.finder == "camelot":
+                    t.cross_check.append(f"camelot p{number}: found by camelot only")
+            per_page[number] = (page_lines, page_tables)
 
 
 def _signature(text: str) -> str:

@@ -70,16 +70,19 @@ def header_rows(rows: list[Row]) -> int:
     return 1
 
 
-def extract_page_tables(page, chars: list[dict], base_index: int) -> tuple[list[Table], set[int]]:
-    """pdfplumber's ruled tables on one page, filled with ``chars``; returns the chars used."""
+def extract_page_tables(page, chars: list[dict], base_index: int,
+                        extra_grids: list[list[list[BBox]]] = ()) -> tuple[list[Table], set[int]]:
+    """pdfplumber's ruled tables on one page (plus ``extra_grids`` found by another finder),
+    filled with ``chars``; returns the tables and the indices of the chars they used."""
     used: set[int] = set()
-    if not (page.edges or page.rects):
-        return [], used
     tables: list[Table] = []
-    for found in page.find_tables():
-        grid = [list(r.cells) for r in found.rows]
+    grids = [("pdfplumber", [list(r.cells) for r in found.rows]) for found in page.find_tables()] \
+        if (page.edges or page.rects) else []
+    grids += [("camelot", g) for g in extra_grids]
+    for finder, grid in grids:
         t = grid_to_table(page.page_number, grid, chars, used, base_index + len(tables))
         if t is not None:
+            t.finder = finder
             tables.append(t)
     return tables, used
 
@@ -123,6 +126,7 @@ def stitch_tables(flow: list[tuple[int, float, object]], pages: list[Page]) -> l
             k = _repeated_header(head, t)
             head.rows.extend(rows[k:])
             head.continued_on.append(t.page)
+            head.cross_check.extend(t.cross_check)
             merged_into[id(t)] = head
             continue
         result.append(t)

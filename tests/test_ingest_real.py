@@ -85,3 +85,14 @@ def test_baseline_shifted_year_stays_in_its_line():
     """财政局 title: '2024' is set in Arial on a lower baseline than '年度部门决算'."""
     doc = document(str(REAL_FILES["caizhengju"]))
     assert any("2024年度部门决算" in p.text for p in doc.paragraphs if p.page == 1)
+
+
+def test_tables_cross_checked_with_camelot():
+    """Every ruled table of 社会工作部 is seen by camelot too, with the same grid and texts."""
+    doc = document(str(REAL_FILES["shehuigongzuobu"]))
+    assert len(doc.tables) == 10
+    for t in doc.tables:
+        assert t.finder == "pdfplumber"
+        assert t.cross_check and all("agrees" in v for v in t.cross_check), (t.caption, t.cross_check)
+    stitched = next(t for t in doc.tables if t.caption == "收入决算表")
+    assert len(stitched.cross_check) == 2  # one verdict per page of the stitched table
