@@ -89,6 +89,31 @@ def audit(pdf: str, fmt: str, output: str | None) -> None:
 
 
 @main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def patterns(fmt: str) -> None:
+    """List the indicator catalog (patterns/): keys, Chinese names, units, wordings, formulas."""
+    from .catalog import PATTERNS_DIR, catalog
+
+    cat = catalog()
+    rows = [{"key": e.key, "label": e.label, "unit": e.unit, "subject": e.subject, "phase": e.phase,
+             "names": [p.pattern for p in e.names], "terms": [p.pattern for p in e.terms],
+             "formula": e.formula, "alternative_formulas": e.alternative_formulas} for e in cat.entries.values()]
+    if fmt == "json":
+        _write_json({"patterns_dir": str(PATTERNS_DIR), "indicators": rows}, None)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{len(rows)} indicators from {PATTERNS_DIR}", show_lines=False, expand=True)
+    for col in ("key", "名称", "单位", "措辞", "公式"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        wording = " | ".join(r["names"] + [f"[{r['subject']}] {t}" for t in r["terms"]])
+        table.add_row(r["key"], r["label"], r["unit"], wording, r["formula"] or "")
+    Console().print(table)
+
+
+@main.command()
 def schema() -> None:
     """Print the JSON Schema of the report JSON."""
     from .schema import Report

@@ -1,0 +1,71 @@
+"""The command line on real input: JSON shapes, exit codes, the catalog listing."""
+from __future__ import annotations
+
+import json
+import shutil
+
+from conftest import REAL_FILES, ROOT, run_cli
+
+
+def test_extract_json_has_spec_keys_and_provenance(tmp_path):
+    out = tmp_path / "r.json"
+    res = run_cli("extract", str(REAL_FILES["wanlijiedao"]), "-o", str(out))
+    assert res.returncode == 0, res.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert list(data)[:8] == ["source", "issuer", "year", "report_type", "indicators", "scores", "total_score", "findings"]
+    assert data["issuer"] == {"district": "普陀区", "department": "万里街道办事处"}
+    assert data["source"]["sha256"] == "20df02bc945c6e3e4a5828da8b68d32c57e67c9d360613537b1b01077aecb1d1"
+    ind = next(i for i in data["indicators"] if i["key"] == "institutional_operating_budget" and i["page"] == 29)
+    assert ind["value"] == 786.09 and ind["unit"] == "万元" and "786.09" in ind["raw_text"]
+    assert "机关运行经费预算为786.09万元" in ind["quote"] and len(ind["bbox"]) == 4
+    assert ind["section"] and "机关运行经费" in ind["section"]
+
+
+def test_extract_document_option_includes_tables(tmp_path):
+    res = run_cli("extract", str(REAL_FILES["shehuigongzuobu"]), "--document")
+    assert res.returncode == 0, res.stderr
+    doc = json.loads(res.stdout)["document"]
+    assert len(doc["pages"]) == 24 and len(doc["tables"]) == 10
+    assert doc["tables"][1]["rows"][2]["cells"][1]["text"] == "307.82"
+
+
+def test_audit_json_and_exit_code():
+    res = run_cli("audit", str(REAL_FILES["caizhengju"]), "--format", "json")
+    assert res.returncode == 0, res.stderr  # no error finding in this report
+    data = json.loads(res.stdout)
+    assert data["findings"] == [] and len(data["checks"]) > 50
+    assert {c["outcome"] for c in data["checks"]} <= {"pass", "fail", "not_applicable", "insufficient_data"}
+
+
+def test_audit_table_output_is_readable():
+    res = run_cli("audit", str(REAL_FILES["shangwuwei"]))
+    assert res.returncode == 0, res.stderr
+    assert "普陀区 商务委员会" in res.stdout and "未发现前后矛盾" in res.stdout
+
+
+def test_patterns_lists_the_catalog():
+    res = run_cli("patterns", "--format", "json")
+    keys = [i["key"] for i in json.loads(res.stdout)["indicators"]]
+    assert "contract_staff_control_rate" in keys and "quarterly_progress_q4" in keys and len(keys) == len(set(keys))
+
+
+def test_new_wording_is_added_in_patterns_not_code(tmp_path):
+    """A department that words 机关运行经费 as '机关日常运转经费' is taught by editing patterns/ only."""
+    pats = tmp_path / "patterns"
+    shutil.copytree(ROOT / "patterns", pats)
+    text = (pats / "indicators.yaml").read_text(encoding="utf-8")
+    text = text.replace("names: ['机关运行经费(?:支出)?(?:决算数?)?']",
+                        "names: ['机关运行经费(?:支出)?(?:决算数?)?', '公用经费']")
+    (pats / "indicators.yaml").write_text(text, encoding="utf-8")
+    import os
+    import subprocess
+    import sys
+    env = {**os.environ, "GOVAUDIT_PATTERNS": str(pats)}
+    before = json.loads(run_cli("extract", str(REAL_FILES["shehuigongzuobu"])).stdout)
+    after = json.loads(subprocess.run([sys.executable, "-m", "pipeline", "extract", str(REAL_FILES["shehuigongzuobu"])],
+                                      capture_output=True, text=True, env=env, cwd=ROOT).stdout)
+
+    def ops(data):
+        return sorted(i["value"] for i in data["indicators"] if i["key"] == "institutional_operating_actual")
+    assert ops(before) == [10.23]
+    assert ops(after) == [10.23, 10.23]  # "公用经费10.23万元" (p20) now counts too
