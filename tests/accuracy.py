@@ -1,0 +1,80 @@
+"""Compare extraction with a sample's hand-checked expected file (samples/<stem>.expected.json).
+
+The expected files are written by a person reading the seed text; this module only compares.
+Mentions are compared as multisets of (key, value): every occurrence the report prints.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class Accuracy:
+    name: str
+    fields: dict[str, tuple[object, object]] = field(default_factory=dict)  # field -> (expected, got)
+    matched: int = 0
+    expected: int = 0
+    missing: list[tuple[str, float]] = field(default_factory=list)
+    extra: list[tuple[str, float]] = field(default_factory=list)
+    scores_expected: int = 0
+    scores_matched: int = 0
+    score_diffs: list[str] = field(default_factory=list)
+
+    @property
+    def field_errors(self) -> list[str]:
+        return [f"{k}: expected {e!r}, got {g!r}" for k, (e, g) in self.fields.items() if e != g]
+
+    @property
+    def perfect(self) -> bool:
+        return not (self.missing or self.extra or self.field_errors or self.score_diffs)
+
+    def summary(self) -> str:
+        n_fields = len(self.fields)
+        return (f"{self.name}: indicators {self.matched}/{self.expected} matched, {len(self.extra)} extra; "
+                f"fields {n_fields - len(self.field_errors)}/{n_fields}; "
+                f"scores {self.scores_matched}/{self.scores_expected}")
+
+
+def expected_path(pdf: Path) -> Path:
+    return pdf.with_name(pdf.stem + ".expected.json")
+
+
+def _key(key: str, value: float) -> tuple[str, float]:
+    return key, round(float(value), 6)
+
+
+def compare(pdf: str | Path, report=None) -> Accuracy:
+    from pipeline.api import extract
+
+    pdf = Path(pdf)
+    exp = json.loads(expected_path(pdf).read_text(encoding="utf-8"))
+    rep = report if report is not None else extract(pdf)
+    acc = Accuracy(pdf.name)
+    acc.fields = {
+        "district": (exp["issuer"]["district"], rep.issuer.district),
+        "department": (exp["issuer"]["department"], rep.issuer.department),
+        "year": (exp["year"], rep.year),
+        "report_type": (exp["report_type"], rep.report_type),
+        "total_score": (exp.get("total_score"), rep.total_score),
+    }
+    want = Counter(_key(i["key"], i["value"]) for i in exp["indicators"])
+    got = Counter(_key(i.key, i.value) for i in rep.indicators)
+    acc.expected = sum(want.values())
+    acc.matched = sum((want & got).values())
+    acc.missing = sorted((want - got).elements())
+    acc.extra = sorted((got - want).elements())
+    exp_scores = exp.get("scores", [])
+    acc.scores_expected = len(exp_scores)
+    got_scores = [(s.level1, s.level2, s.level3, s.max_score, s.score) for s in rep.scores]
+    for i, s in enumerate(exp_scores):
+        row = (s["level1"], s.get("level2"), s.get("level3"), s.get("max_score"), s.get("score"))
+        if i < len(got_scores) and got_scores[i] == row:
+            acc.scores_matched += 1
+        else:
+            acc.score_diffs.append(f"#{i}: expected {row}, got {got_scores[i] if i < len(got_scores) else None}")
+    if len(got_scores) > len(exp_scores):
+        acc.score_diffs += [f"extra score row {r}" for r in got_scores[len(exp_scores):]]
+    return acc
