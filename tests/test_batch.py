@@ -1,0 +1,383 @@
+"""The folder job: store, resume, exports, bad input, crashes, timeouts, Dask.
+
+One batch over samples + the real corpus + broken files is shared by most tests (module fixture).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from badfiles import make_bad_files
+from conftest import LONGHUA, REAL_FILES, ROOT, YANTIAN, require, run_cli
+
+BASE_COLUMNS = ["file", "sha256", "status", "district", "department", "year", "report_type", "pages",
+                "n_errors", "n_warnings"]
+
+
+def _link(src: Path, dst: Path) -> Path:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    os.symlink(require(src), dst)
+    return dst
+
+
+def _copy(src: Path, dst: Path) -> Path:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(require(src), dst)
+    return dst
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    """The batch folder and the expected status of every file in it (display name -> status)."""
+    root = tmp_path_factory.mktemp("corpus")
+    expected = {}
+    for p in (YANTIAN, LONGHUA):
+        _copy(p, root / "samples" / p.name)
+        expected[f"samples/{p.name}"] = "ok"
+    _copy(YANTIAN, root / "dup" / YANTIAN.name)  # same bytes, same stem, another folder
+    expected[f"dup/{YANTIAN.name}"] = "ok"
+    for i, p in enumerate(sorted(REAL_FILES.values())):
+        name = p.name if i else p.stem + ".PDF"  # the extension in any case
+        _link(p, root / "real" / name)
+        expected[f"real/{name}"] = "ok"
+    for name, (_, status) in make_bad_files(root / "broken").items():
+        expected[f"broken/{name}"] = status
+    (root / "broken" / "notes.txt").write_text("not a .pdf name: never looked at")
+    (root / ".hidden").mkdir()
+    shutil.copyfile(root / "broken" / "not_a_pdf.pdf", root / ".hidden" / "skipped.pdf")
+    return root, expected
+
+
+@pytest.fixture(scope="module")
+def first_run(corpus, tmp_path_factory):
+    from pipeline import batch
+
+    folder, _ = corpus
+    out = tmp_path_factory.mktemp("out")
+    summary = batch(folder, out=out, jobs=2, timeout=120)
+    return out, summary
+
+
+def _store_rows(out: Path) -> list[dict]:
+    from pipeline.store import Store
+
+    with Store.open(out) as store:
+        return store.list_reports()
+
+
+def _n_reports(out: Path) -> int:
+    db = sqlite3.connect(out / "govaudit.sqlite")
+    try:
+        return db.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
+    finally:
+        db.close()
+
+
+# ----------------------------------------------------------------------------- statuses, duplicates, rerun
+
+def test_every_file_gets_its_status(corpus, first_run):
+    _, expected = corpus
+    out, summary = first_run
+    got = {r["file"]: r["status"] for r in _store_rows(out)}
+    assert got == expected
+    assert {r["file"]: r["status"] for r in summary.reports} == expected
+    failed = [r for r in summary.reports if r["status"] != "ok"]
+    assert failed and all(r["message"] and "\n" not in r["message"] for r in failed)
+    assert summary.exit_code == 1 and summary.failed == len(failed)
+    assert summary.by_status["ok"] == 7 and summary.by_status["empty"] == 2
+
+
+def test_duplicates_processed_once_recorded_under_both_names(corpus, first_run):
+    out, summary = first_run
+    rows = {r["file"]: r for r in _store_rows(out)}
+    a, b = rows[f"samples/{YANTIAN.name}"], rows[f"dup/{YANTIAN.name}"]
+    assert a["sha256"] == b["sha256"] and a["path"] != b["path"] and a["pages"] == 30
+    assert summary.duplicates == 1
+    assert summary.processed == len(corpus[1]) - 1 == _n_reports(out)
+
+
+def test_rerun_processes_nothing_and_exit_code_says_failed(corpus, first_run):
+    folder, expected = corpus
+    out, _ = first_run
+    before = _store_rows(out)
+    result = run_cli("batch", str(folder), "-o", str(out))
+    assert result.returncode == 1, result.stderr  # broken files in the folder
+    assert f"{len(expected)} files:" in result.stdout and "0 processed" in result.stdout
+    assert _store_rows(out) == before
+
+
+def test_changed_file_is_redone_and_crash_retried(tmp_path):
+    """A file whose bytes change gets its new result; the old content's report is forgotten."""
+    from pipeline import batch
+    from pipeline.store import Store
+
+    bad = make_bad_files(tmp_path / "make")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    target = folder / "report.pdf"
+    shutil.copyfile(bad["not_a_pdf.pdf"][0], target)
+    out = tmp_path / "out"
+    assert batch(folder, out=out, jobs=1).status_of("report.pdf") == "not_pdf"
+    shutil.copyfile(bad["scanned.pdf"][0], target)
+    second = batch(folder, out=out, jobs=1)
+    assert second.processed == 1 and second.status_of("report.pdf") == "no_text"
+    with Store.open(out) as store:
+        assert store.counts() == {"files": 1, "reports": 1}
+
+
+# ----------------------------------------------------------------------------- exports
+
+@pytest.fixture(scope="module")
+def summary_csv(first_run):
+    import pandas as pd
+
+    out, _ = first_run
+    return pd.read_csv(out / "summary.csv", encoding="utf-8-sig")
+
+
+def test_summary_csv_values(summary_csv, first_run):
+    from pipeline.catalog import catalog
+
+    df = summary_csv.set_index("file", drop=False)
+    keys = list(catalog().entries)
+    assert list(df.columns) == BASE_COLUMNS + keys + ["message"]
+    assert (first_run[0] / "summary.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # BOM for Excel
+
+    yantian = df.loc[f"samples/{YANTIAN.name}"]
+    assert (yantian.district, yantian.year, yantian.status) == ("盐田区", 2023, "ok")
+    assert yantian.report_type == "performance_self_evaluation" and yantian.pages == 30
+    # mentioned twice (26.67 and 29.03): summary takes the first mention in document order
+    assert yantian.contract_staff_control_rate == pytest.approx(26.67)
+    longhua = df.loc[f"samples/{LONGHUA.name}"]
+    assert (longhua.district, longhua.year) == ("龙华区", 2019)
+    assert longhua.total_score == pytest.approx(97.89)
+    assert df.loc[f"dup/{YANTIAN.name}"].contract_staff_control_rate == pytest.approx(26.67)
+
+    putuo = df[df.file.str.startswith("real/")]
+    assert len(putuo) == 4 and set(putuo.district) == {"普陀区"} and set(putuo.status) == {"ok"}
+    broken = df.loc["broken/encrypted.pdf"]
+    assert broken.status == "encrypted" and "encrypted" in broken.message and pd_isna(broken.district)
+    assert df.loc["broken/truncated.pdf"].status == "damaged"
+
+
+def pd_isna(v) -> bool:
+    import pandas as pd
+    return bool(pd.isna(v))
+
+
+def test_indicators_and_findings_csv(summary_csv, first_run):
+    import pandas as pd
+
+    out, _ = first_run
+    ind = pd.read_csv(out / "indicators.csv", encoding="utf-8-sig")
+    fin = pd.read_csv(out / "findings.csv", encoding="utf-8-sig", dtype={"pages": str})
+    assert list(ind.columns) == ["file", "key", "value", "unit", "raw_text", "page"]
+    assert list(fin.columns) == ["file", "rule", "severity", "message", "stated", "recomputed", "pages"]
+    yantian = ind[ind.file == f"samples/{YANTIAN.name}"]
+    rates = yantian[yantian.key == "contract_staff_control_rate"]
+    assert list(rates.value) == [26.67, 29.03] and set(rates.unit) == {"%"}
+    assert (yantian.page.diff().dropna() >= 0).all()  # document order
+    # one findings row per finding of each file, as counted in the summary
+    per_file = fin.groupby("file").size()
+    ok = summary_csv[summary_csv.status == "ok"]
+    assert ok.n_errors.sum() + ok.n_warnings.sum() == len(fin) > 0
+    for _, row in ok.iterrows():
+        assert per_file.get(row.file, 0) == row.n_errors + row.n_warnings
+    assert fin.pages.str.fullmatch(r"\d+(;\d+)*").all()
+
+
+def test_xlsx_sheets_headers_numbers(first_run, summary_csv):
+    from openpyxl import load_workbook
+
+    out, _ = first_run
+    wb = load_workbook(out / "govaudit.xlsx", read_only=False)
+    assert wb.sheetnames == ["汇总", "指标", "审核发现"]
+    ws = wb["汇总"]
+    header = [c.value for c in ws[1]]
+    assert header[:4] == ["文件", "SHA-256", "状态", "区"] and "编外人员控制率（%）" in header
+    assert ws.freeze_panes == "B2" and wb["指标"].freeze_panes == "A2"
+    assert ws.max_row == len(summary_csv) + 1
+    rows = {r[0]: dict(zip(header, r)) for r in ws.iter_rows(min_row=2, values_only=True)}
+    longhua = rows[f"samples/{LONGHUA.name}"]
+    assert longhua["年度"] == 2019 and isinstance(longhua["年度"], int)
+    assert isinstance(longhua["自评得分（分）"], float) and longhua["自评得分（分）"] == pytest.approx(97.89)
+    assert rows["broken/empty.pdf"]["状态"] == "empty" and rows["broken/empty.pdf"]["年度"] is None
+    values = [r[2] for r in wb["指标"].iter_rows(min_row=2, values_only=True)]
+    assert values and all(isinstance(v, (int, float)) for v in values)
+
+
+def test_parquet_matches_csv(first_run, summary_csv):
+    import pandas as pd
+
+    out, _ = first_run
+    pq = pd.read_parquet(out / "summary.parquet")
+    assert list(pq.columns) == list(summary_csv.columns) and len(pq) == len(summary_csv)
+    assert str(pq.year.dtype) == "Int64" and pq.total_score.dtype == "float64"
+    assert pq.set_index("file").total_score.dropna().to_dict() == \
+        pytest.approx(summary_csv.set_index("file").total_score.dropna().to_dict())
+    assert len(pd.read_parquet(out / "findings.parquet")) == len(pd.read_csv(out / "findings.csv"))
+
+
+def test_report_json_per_file_with_distinct_names(first_run):
+    from pipeline.schema import Report
+
+    out, _ = first_run
+    names = sorted(p.name for p in (out / "reports").glob("*.json"))
+    assert "samples__yantian_2023.json" in names and "dup__yantian_2023.json" in names  # one stem, two files
+    assert "longhua_2019.json" in names and len(names) == 7  # every ok file, no failed one
+    report = Report.model_validate_json((out / "reports" / "longhua_2019.json").read_text(encoding="utf-8"))
+    assert report.issuer.district == "龙华区" and report.total_score == pytest.approx(97.89)
+    assert report.checks and report.findings == [f for f in report.findings if f.evidence]
+
+
+def test_export_command(first_run, tmp_path):
+    out, _ = first_run
+    (out / "summary.csv").unlink()
+    result = run_cli("export", str(out), "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    assert (out / "summary.csv").exists() and "summary.csv" in result.stdout and "xlsx" not in result.stdout
+    result = run_cli("export", str(out), "--format", "xlsx", "--format", "parquet")
+    assert result.returncode == 0 and "govaudit.xlsx" in result.stdout and "summary.parquet" in result.stdout
+    result = run_cli("export", str(tmp_path / "nothing"))
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "govaudit batch" in result.stderr
+
+
+def test_batch_bad_folder_one_line(tmp_path):
+    result = run_cli("batch", str(tmp_path / "missing"), "-o", str(tmp_path / "out"))
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "no such folder" in result.stderr
+    help_text = run_cli("batch", "--help").stdout
+    assert "Exit status" in help_text and "--timeout" in help_text and "--dask-scheduler" in help_text
+
+
+# ----------------------------------------------------------------------------- kill, crash, timeout
+
+def test_killed_batch_resumes_and_loses_nothing(tmp_path):
+    from pipeline import batch
+
+    folder = tmp_path / "in"
+    files = [_link(REAL_FILES[k], folder / f"{k}.pdf") for k in ("shehuigongzuobu", "wanlijiedao", "shangwuwei")]
+    bad = make_bad_files(tmp_path / "bad")
+    shutil.copyfile(bad["not_a_pdf.pdf"][0], folder / "not_a_pdf.pdf")
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "batch", str(folder), "-o", str(out), "-j", "1"],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 180
+    done_before = 0
+    while time.monotonic() < deadline and proc.poll() is None:
+        if (out / "govaudit.sqlite").exists():
+            try:
+                done_before = _n_reports(out)
+            except sqlite3.OperationalError:  # the table is being created
+                done_before = 0
+            if done_before:
+                break
+        time.sleep(0.05)
+    assert proc.poll() is None, f"batch ended before it could be killed: {proc.stderr.read().decode()}"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    done_before = _n_reports(out)
+    assert 1 <= done_before < len(files) + 1
+
+    resumed = batch(folder, out=out, jobs=1)
+    assert resumed.skipped == done_before and resumed.processed == len(files) + 1 - done_before
+    rows = _store_rows(out)
+    assert sorted(r["file"] for r in rows) == sorted(p.name for p in folder.iterdir())  # each exactly once
+    assert _n_reports(out) == len(files) + 1
+    assert {r["file"]: r["status"] for r in rows} == {**{p.name: "ok" for p in files}, "not_a_pdf.pdf": "not_pdf"}
+    assert batch(folder, out=out, jobs=1).processed == 0
+
+
+def crash_on_boom(path: str) -> dict:
+    """A per-file function whose worker dies on files named boom*: what a segfault looks like."""
+    if Path(path).name.startswith("boom"):
+        os._exit(7)
+    from pipeline.batch import process_file
+    return process_file(path)
+
+
+def test_worker_crash_costs_only_that_file(tmp_path):
+    from pipeline import batch
+
+    bad = make_bad_files(tmp_path / "make")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copyfile(bad["encrypted.pdf"][0], folder / "boom.pdf")
+    shutil.copyfile(bad["not_a_pdf.pdf"][0], folder / "after.pdf")
+    shutil.copyfile(bad["scanned.pdf"][0], folder / "zz_scanned.pdf")
+    out = tmp_path / "out"
+    summary = batch(folder, out=out, jobs=1, work=crash_on_boom, exports=False)
+    statuses = {r["file"]: r["status"] for r in summary.reports}
+    assert statuses == {"boom.pdf": "crashed", "after.pdf": "not_pdf", "zz_scanned.pdf": "no_text"}
+    message = next(r["message"] for r in summary.reports if r["file"] == "boom.pdf")
+    assert "died" in message and "exit code 7" in message
+    # a crash may be the machine's fault: a rerun retries it (and only it)
+    again = batch(folder, out=out, jobs=1)
+    assert again.processed == 1 and again.status_of("boom.pdf") == "encrypted"
+
+
+def test_file_past_timeout_is_stopped(tmp_path):
+    from pipeline import batch
+
+    folder = tmp_path / "in"
+    _link(LONGHUA, folder / "slow.pdf")
+    bad = make_bad_files(tmp_path / "make")
+    shutil.copyfile(bad["empty.pdf"][0], folder / "empty.pdf")
+    start = time.monotonic()
+    summary = batch(folder, out=tmp_path / "out", jobs=1, timeout=0.3, exports=False)
+    assert summary.status_of("slow.pdf") == "timeout" and summary.status_of("empty.pdf") == "empty"
+    assert "--timeout" in next(r["message"] for r in summary.reports if r["file"] == "slow.pdf")
+    assert time.monotonic() - start < 30
+
+
+def test_isolated_run_timeout_and_result():
+    """What a Dask task runs: the file in a child process, with the time limit enforced."""
+    from pipeline.batch import run_isolated
+
+    assert run_isolated(str(LONGHUA), timeout=0.2)["status"] == "timeout"
+    bad = run_isolated(str(ROOT / "pyproject.toml"), timeout=60)
+    assert bad["status"] == "not_pdf" and "pyproject.toml" in bad["message"]
+
+
+# ----------------------------------------------------------------------------- Dask
+
+def test_dask_scheduler_same_results(tmp_path, first_run, corpus):
+    from distributed import LocalCluster
+
+    folder, expected = corpus
+    sub = tmp_path / "in"
+    _link(LONGHUA, sub / "samples" / LONGHUA.name)
+    _link(REAL_FILES["shehuigongzuobu"], sub / "real" / REAL_FILES["shehuigongzuobu"].name)
+    for name in ("not_a_pdf.pdf", "encrypted.pdf", "empty.pdf"):
+        _link(folder / "broken" / name, sub / "broken" / name)
+    out = tmp_path / "out"
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None) as cluster:
+        result = run_cli("batch", str(sub), "-o", str(out), "--dask-scheduler", cluster.scheduler_address)
+    assert result.returncode == 1, result.stderr
+    dask_rows = {r["file"]: r for r in _store_rows(out)}
+    local_rows = {r["file"]: r for r in _store_rows(first_run[0])}
+    assert set(dask_rows) == {p.relative_to(sub).as_posix() for p in sub.rglob("*.pdf")}
+    for name, row in dask_rows.items():
+        assert row["status"] == expected[name]
+        for key in ("sha256", "status", "pages", "district", "year", "total_score", "n_errors", "n_warnings"):
+            assert row[key] == local_rows[name][key], (name, key)
+    import pandas as pd
+    df = pd.read_csv(out / "summary.csv", encoding="utf-8-sig").set_index("file")
+    assert df.loc[f"samples/{LONGHUA.name}", "total_score"] == pytest.approx(97.89)
+
+
+def test_dask_scheduler_unreachable_one_line(tmp_path):
+    folder = tmp_path / "in"
+    _link(LONGHUA, folder / "a.pdf")
+    env = dict(os.environ, DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT="2s")
+    result = subprocess.run([sys.executable, "-m", "pipeline", "batch", str(folder), "-o", str(tmp_path / "out"),
+                             "--dask-scheduler", "tcp://127.0.0.1:9"], capture_output=True, text=True, env=env,
+                            cwd=ROOT, timeout=120)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "Dask scheduler" in result.stderr
