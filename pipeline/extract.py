@@ -67,13 +67,23 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 def _from_paragraph(p: Paragraph, section: str | None, cat: Catalog, report_type: str) -> list[Indicator]:
     out = []
+    prev = ""
     for s0, s1 in sentences(p.text):
         sent = p.text[s0:s1]
-        if not any(ch.isdigit() for ch in sent):
-            continue
-        for c in _bind(sent, cat, report_type):
-            out.append(_indicator_from_text(p, s0, s1, c, section))
+        if any(ch.isdigit() for ch in sent):
+            # "其中，基本支出…" breaks down the previous sentence's figure: its subject and phase
+            # words carry over (only numbers of this sentence are bound)
+            context = prev if _INHERITS.match(sent) else ""
+            for c in _bind(context + sent, cat, report_type):
+                if c.num_start >= len(context):
+                    c.num_start -= len(context)
+                    c.num_end -= len(context)
+                    out.append(_indicator_from_text(p, s0, s1, c, section))
+        prev = sent
     return out
+
+
+_INHERITS = re.compile(r"^\s*其中")
 
 
 def _bind(sent: str, cat: Catalog, report_type: str) -> list[_Candidate]:
@@ -104,9 +114,9 @@ def _bind(sent: str, cat: Catalog, report_type: str) -> list[_Candidate]:
     for entry in cat.entries.values():
         for is_term, pats in ((False, entry.names), (True, entry.terms)):
             for pat in pats:
-                for m in pat.finditer(sent):
+                for m in _word_matches(pat, sent):
                     v = _value_after(sent, m.end(), entry.kind, cat)
-                    if v is None or not at_boundary(sent, m.start()):
+                    if v is None:
                         continue
                     if is_term and subject_at(m.start()) != entry.subject:
                         continue
@@ -124,6 +134,18 @@ def _bind(sent: str, cat: Catalog, report_type: str) -> list[_Candidate]:
         if cur is None or (c.priority, c.alias_start) > (cur.priority, cur.alias_start):
             best[c.num_start] = c
     return sorted([*claimed.values(), *best.values()], key=lambda c: c.num_start)
+
+
+def _word_matches(pat: re.Pattern, sent: str):
+    """Matches of ``pat`` that start at a word boundary. A match that starts inside a word is
+    tried again one character on ("经费支出预算总额": 支出预算总额 fails, 预算总额 is a word)."""
+    pos = 0
+    while (m := pat.search(sent, pos)) is not None:
+        if at_boundary(sent, m.start()):
+            yield m
+            pos = max(m.end(), m.start() + 1)
+        else:
+            pos = m.start() + 1
 
 
 def _value_after(sent: str, pos: int, kind: str, cat: Catalog):

@@ -233,8 +233,8 @@ def _starts_new(prev: Line, line: Line, margins) -> bool:
     p_left, p_right = margins[prev.page]
     if _HEADING_START.match(line.text):
         return True
-    if prev.bbox[2] < p_right - 1.5 * size:  # the previous line stops short: its paragraph ended
-        return True
+    if prev.bbox[2] < p_right - 1.5 * size and not _wrapped_word(prev, line, p_right):
+        return True  # the previous line stops short: its paragraph ended
     if line.bbox[0] > left + 1.2 * size:  # first-line indent
         return True
     if line.page == prev.page:
@@ -247,6 +247,30 @@ def _starts_new(prev: Line, line: Line, margins) -> bool:
         return True
     return False
 
+
+# a run that a line breaker keeps whole: a number with its unit, Latin text, and the closing
+# punctuation that may not start a line
+_UNBREAKABLE = re.compile(r"^[-+]?[\w.,%‰/]+[%‰]?[。，、；：）)”」%]*|^[。，、；：）)”」]+")
+
+
+def _wrapped_word(prev: Line, line: Line, right: float) -> bool:
+    """The previous line stopped short only because the right edge is ragged or the next line's
+    first word did not fit (LibreOffice and Word move "5.32%。" to the next line whole), and no
+    sentence closed there: not a paragraph end."""
+    if _SENTENCE_CLOSE.search(prev.text) or not line.xs:
+        return False
+    size = max(prev.bbox[3] - prev.bbox[1], 1.0)
+    width = 0.0
+    m = _UNBREAKABLE.match(line.text)
+    if m and re.match(r"[\d.,%A-Za-z。，、；：）)”」]", line.text):
+        n = len(m.group(0))
+        width = line.xs[min(n, len(line.xs)) - 1][1] - line.xs[0][0]
+    # a ragged right edge leaves up to a couple of characters' room; a sentence running on
+    # is not a paragraph end
+    return prev.bbox[2] + max(width, 1.5 * size) > right - 2.5 * size
+
+
+_SENTENCE_CLOSE = re.compile(r"[。！？：；:;]$")
 
 _CAPTION = re.compile(r"^(?:附?表\s*[\d一二三四五六七八九十]+(?:[-—.．]\d+)?|.{2,40}表$)")
 _UNIT = re.compile(r"单位\s*[:：]\s*(万元|亿元|元|千元)")

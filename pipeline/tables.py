@@ -124,6 +124,9 @@ def stitch_tables(flow: list[tuple[int, float, object]], pages: list[Page]) -> l
         ):
             rows = t.rows
             k = _repeated_header(head, t)
+            if k < len(rows) and _rest_of_row(head, rows[k]):
+                _join_row(head.rows[-1], rows[k])
+                k += 1
             head.rows.extend(rows[k:])
             head.continued_on.append(t.page)
             head.cross_check.extend(t.cross_check)
@@ -144,6 +147,30 @@ def _repeated_header(head: Table, cont: Table) -> int:
         else:
             break
     return n
+
+
+def _rest_of_row(head: Table, row: Row) -> bool:
+    """A row the page break cut in two: the continuation's first row leaves empty a column that
+    every other body row fills (分值, 得分), where the last row before the break has its value."""
+    last, body = head.rows[-1], head.body
+    if len(row.cells) != len(last.cells) or len(body) < 3 or not any(c.text for c in row.cells):
+        return False
+    for j, (a, b) in enumerate(zip(last.cells, row.cells)):
+        if b.text or not is_numeric(a.text):
+            continue
+        filled = sum(1 for r in body if j < len(r.cells) and r.cells[j].text)
+        if filled == len(body):
+            return True
+    return False
+
+
+def _join_row(row: Row, rest: Row) -> None:
+    """Append the continuation's text cell by cell; the row keeps its first page and boxes."""
+    for a, b in zip(row.cells, rest.cells):
+        if b.text:
+            a.text += b.text
+            a.raw += b.raw
+            a.spanned = False
 
 
 def row_label(row: Row) -> str:

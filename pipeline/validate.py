@@ -53,6 +53,18 @@ def distinct(values: list[Value]) -> list[list[Value]]:
     return groups
 
 
+def fmt_like(x: float, text: str) -> str:
+    """``x`` printed the way the report printed the stated value: its decimals (at least two
+    for a rate) and its % sign, so 29.032258 beside "26.67%" reads 29.03%."""
+    if x is None or x != x:
+        return "—"
+    m = re.search(r"\.(\d+)", text or "")
+    d = len(m.group(1)) if m else 0
+    if "%" in (text or ""):
+        return f"{x:,.{max(d, 2)}f}%"
+    return f"{x:,.{max(d, 2)}f}"
+
+
 def fmt(x: float) -> str:
     if x is None:
         return "—"
@@ -105,6 +117,14 @@ def _evaluate(formula: Formula, ctx: Context) -> list[tuple[Interval, dict[str, 
     return out
 
 
+def _point(formula: Formula, combo: dict[str, Value]) -> float:
+    """The formula on the printed values themselves: what a reader recomputes by hand."""
+    try:
+        return formula.evaluate({k: Interval.exact(v.value) for k, v in combo.items()}).mid
+    except ZeroDivisionError:
+        return float("nan")
+
+
 def _pick_formula(ctx: Context, texts: list[str]) -> Formula | None:
     for text in texts:
         f = Formula(text)
@@ -142,11 +162,12 @@ def _check_stated(ctx, key, rule, formula, alternatives, stated: Value, group, e
     passing = [(iv, combo) for iv, combo in evaluated if iv.overlaps(stated.interval)]
     best_iv, best_combo = min(passing or evaluated, key=lambda e: abs(e[0].mid - stated.value))
     shown = formula.render({k: v.value for k, v in best_combo.items()}, fmt)
+    point = _point(formula, best_combo)
     evidence = [v.evidence for v in group] + [v.evidence for v in best_combo.values()]
-    common = dict(stated=stated.value, recomputed=round(best_iv.mid, 6), interval=best_iv,
+    common = dict(stated=stated.value, recomputed=round(point, 6), interval=best_iv,
                   stated_interval=stated.interval, evidence=evidence)
     if passing:
-        return _result(rule, formula.kind, "pass", f"{label} {stated.text} 与复算 {shown} = {fmt(best_iv.mid)} 一致",
+        return _result(rule, formula.kind, "pass", f"{label} {stated.text} 与复算 {shown} = {fmt_like(point, stated.text)} 一致",
                        **common)
     for alt_text in alternatives:
         alt = Formula(alt_text)
@@ -157,11 +178,11 @@ def _check_stated(ctx, key, rule, formula, alternatives, stated: Value, group, e
                 alt_shown = alt.render({k: v.value for k, v in combo.items()}, fmt)
                 return _result(
                     rule, formula.kind, "fail", severity="warning",
-                    message=(f"{label}写作 {stated.text}，按评分规则口径 {shown} 应为 {fmt(best_iv.mid)}；"
-                             f"报告实际按另一口径 {alt_shown} = {fmt(iv.mid)} 计算，口径不一致"),
+                    message=(f"{label}写作 {stated.text}，按评分规则口径 {shown} 应为 {fmt_like(point, stated.text)}；"
+                             f"报告实际按另一口径 {alt_shown} = {fmt_like(_point(alt, combo), stated.text)} 计算，口径不一致"),
                     **{**common, "evidence": evidence + [v.evidence for v in combo.values()]})
     return _result(rule, formula.kind, "fail", severity="error",
-                   message=f"{label}写作 {stated.text}，按报告自身数据复算 {shown} = {fmt(best_iv.mid)}"
+                   message=f"{label}写作 {stated.text}，按报告自身数据复算 {shown} = {fmt_like(point, stated.text)}"
                            f"（区间 {fmt(best_iv.lo)}～{fmt(best_iv.hi)}），超出舍入误差，前后矛盾",
                    **common)
 
@@ -193,8 +214,9 @@ def cross_mention_checks(ctx: Context) -> list[CheckResult]:
             evaluated = _evaluate(formula, ctx)
             if evaluated:
                 iv, combo = evaluated[0]
-                recomputed, interval, extra = round(iv.mid, 6), iv, [v.evidence for v in combo.values()]
-                how = f"；按 {formula.render({k: v.value for k, v in combo.items()}, fmt)} 复算为 {fmt(iv.mid)}"
+                point = _point(formula, combo)
+                recomputed, interval, extra = round(point, 6), iv, [v.evidence for v in combo.values()]
+                how = f"；按 {formula.render({k: v.value for k, v in combo.items()}, fmt)} 复算为 {fmt_like(point, first.text)}"
         places = "，".join(f"第{g[0].evidence.page}页写作 {g[0].text}" for g in groups)
         results.append(_result(rule, kind, "fail", severity="error",
                                message=f"同一指标“{label}”前后数值不一致：{places}{how}",
@@ -330,7 +352,7 @@ def table_sum_checks(ctx: Context) -> list[CheckResult]:
                     _cell_evidence(t, k.row, j, title) for k, v in parts if v is not None]
                 what = f"{name}“{parent.label or row_label(parent.row)}”行“{title}”列"
                 kids_text = " + ".join(k.row.cells[j].text or "0" for k, _ in parts)
-                rule = f"table_sum.p{t.page}"
+                rule = f"table_sum.{_table_id(t)}.{parent.label or clean_label(row_label(parent.row))}.{title}"
                 if total.overlaps(stated):
                     results.append(_result(rule, "table_sum", "pass", f"{what} {parent.row.cells[j].text} = {kids_text}",
                                            stated=stated.mid, recomputed=round(total.mid, 6), interval=total,
@@ -342,6 +364,15 @@ def table_sum_checks(ctx: Context) -> list[CheckResult]:
                                            stated=stated.mid, recomputed=round(total.mid, 6), interval=total,
                                            stated_interval=stated, evidence=evidence))
     return results
+
+
+_TABLE_NO = re.compile(r"附?表\s*[\d一二三四五六七八九十]+(?:[-—.．]\d+)*")
+
+
+def _table_id(t: Table) -> str:
+    """A short stable name for rule ids: the caption's number (表1-4), else its page."""
+    m = _TABLE_NO.match(t.caption or "")
+    return re.sub(r"\s+", "", m.group(0)) if m else f"p{t.page}"
 
 
 def _find_col(titles: list[str], words: list[str], none: list[str] = ()) -> int | None:
@@ -381,11 +412,12 @@ def _row_ratio(ctx, t: Table, row: Row, titles, jr, jn, jd, alts) -> list[CheckR
     what = f"{name}“{clean_label(row_label(row))}”行"
     evidence = [_cell_evidence(t, row, j, titles[j]) for j in (jr, jn, jd)]
     shown = f"{row.cells[jn].text} ÷ {row.cells[jd].text}"
-    rule = f"table_ratio.p{row.page}"
+    rule = f"table_ratio.{_table_id(t)}.{clean_label(row_label(row))}"
     if den.lo <= 0 <= den.hi:
         return [_result(rule, "table_ratio", "not_applicable", f"{what}{titles[jd]}为零，比率不适用", evidence=evidence)]
     iv = num / den * Interval.exact(100.0)
-    common = dict(stated=rate.mid, recomputed=round(iv.mid, 6), interval=iv, stated_interval=rate, evidence=evidence)
+    point = num.mid / den.mid * 100.0
+    common = dict(stated=rate.mid, recomputed=round(point, 6), interval=iv, stated_interval=rate, evidence=evidence)
     if iv.overlaps(rate):
         return [_result(rule, "table_ratio", "pass", f"{what}{titles[jr]} {row.cells[jr].text} = {shown}", **common)]
     for ja in alts:
@@ -394,10 +426,10 @@ def _row_ratio(ctx, t: Table, row: Row, titles, jr, jn, jd, alts) -> list[CheckR
             aiv = num / alt * Interval.exact(100.0)
             if aiv.overlaps(rate):
                 return [_result(rule, "table_ratio", "fail", severity="warning",
-                                message=f"{what}{titles[jr]}写作 {row.cells[jr].text}，按“{titles[jd]}”应为 {fmt(iv.mid)}%，"
+                                message=f"{what}{titles[jr]}写作 {row.cells[jr].text}，按“{titles[jd]}”应为 {fmt_like(point, row.cells[jr].text)}，"
                                         f"报告按“{titles[ja]}”计算，口径不一致", **common)]
     return [_result(rule, "table_ratio", "fail", severity="error",
-                    message=f"{what}{titles[jr]}写作 {row.cells[jr].text}，按本行 {shown} 复算为 {fmt(iv.mid)}%"
+                    message=f"{what}{titles[jr]}写作 {row.cells[jr].text}，按本行 {shown} 复算为 {fmt_like(point, row.cells[jr].text)}"
                             f"（区间 {fmt(iv.lo)}～{fmt(iv.hi)}），不一致", **common)]
 
 
