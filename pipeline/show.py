@@ -10,6 +10,7 @@ _TYPES = {"performance_self_evaluation": "绩效自评报告", "final_accounts":
 
 def print_findings(report: Report) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console(soft_wrap=False)
@@ -24,14 +25,16 @@ def print_findings(report: Report) -> None:
         console.print("[green]未发现前后矛盾。[/green]")
         return
     table = Table(show_lines=True, expand=True)
-    for col, kw in (("级别", {"width": 6}), ("规则", {"width": 28}), ("说明", {"ratio": 3}),
-                    ("写作", {"justify": "right", "width": 12}), ("复算", {"justify": "right", "width": 12}),
-                    ("页码", {"width": 8})):
+    # the message is what people read: it gets the room; the rule id sits above it, dimmed
+    for col, kw in (("级别", {"width": 4, "no_wrap": True}), ("规则与说明", {"ratio": 1, "min_width": 24, "overflow": "fold"}),
+                    ("写作", {"justify": "right", "no_wrap": True}), ("复算", {"justify": "right", "no_wrap": True}),
+                    ("页码", {"no_wrap": True})):
         table.add_column(col, **kw)
     for f in report.findings:
         level = "[red]错误[/red]" if f.severity == "error" else "[yellow]警告[/yellow]"
         pages = ",".join(str(p) for p in sorted({e.page for e in f.evidence}))
-        table.add_row(level, f.rule, f.message, _num(f.stated), _num(f.recomputed), pages)
+        table.add_row(level, f"[dim]{escape(f.rule)}[/dim]\n{escape(f.message)}", _num(f.stated), _num(f.recomputed),
+                      pages)
     console.print(table)
 
 
