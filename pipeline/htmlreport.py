@@ -61,7 +61,7 @@ def entries_from_store(out_dir: Path) -> list[ReportEntry]:
     from .store import Store
 
     entries = []
-    with Store.open(out_dir) as store:
+    with Store.open(out_dir, create=False) as store:
         for row in store.list_reports():
             report = store.load_report(row["sha256"]) if row.get("status") == "ok" and row.get("sha256") else None
             entries.append(ReportEntry(file=row["file"], status=row.get("status") or "ok",
@@ -75,8 +75,13 @@ def render_html(entries: list[ReportEntry], *, title: str = "政府财务报告�
     entries = sorted(entries, key=_order)
     ok = [(i, e) for i, e in enumerate(entries) if e.report is not None]
     failed = [(i, e) for i, e in enumerate(entries) if e.report is None]
-    n_err = sum(e.report.n_errors for _, e in ok)
-    n_warn = sum(e.report.n_warnings for _, e in ok)
+    # two files with the same bytes are one report: detailed and counted once, under the first name
+    first: dict[str, int] = {}
+    for i, e in ok:
+        first.setdefault(e.report.source.sha256, i)
+    distinct = [(i, e) for i, e in ok if first[e.report.source.sha256] == i]
+    n_err = sum(e.report.n_errors for _, e in distinct)
+    n_warn = sum(e.report.n_warnings for _, e in distinct)
     when = (generated or datetime.now()).strftime("%Y-%m-%d %H:%M")
     meta = f"生成于 {when}" + (f" · 数据来源 {escape(source)}" if source else "")
     stats = "".join(f'<div class="stat {cls}"><b>{n}</b><span>{label}</span></div>' for n, label, cls in (
@@ -89,9 +94,11 @@ def render_html(entries: list[ReportEntry], *, title: str = "政府财务报告�
         f'<header class="top"><h1>{escape(title)}</h1><p class="meta">{meta}</p><div class="stats">{stats}</div></header>',
         f'<nav class="toc">{"".join(nav)}</nav>',
         _overview(entries),
-        _indicators(ok),
+        _indicators(distinct),
         '<section id="reports"><h2>各报告详情</h2>'
-        + ("".join(_report_section(i, e) for i, e in ok) or '<p class="empty">没有可审核的报告。</p>') + "</section>",
+        + ("".join(_report_section(i, e) if first[e.report.source.sha256] == i
+                   else _duplicate_section(i, e, first[e.report.source.sha256], entries) for i, e in ok)
+           or '<p class="empty">没有可审核的报告。</p>') + "</section>",
     ]
     if failed:
         body.append('<section id="failed"><h2>未能处理的文件</h2>' + "".join(_failed_section(i, e) for i, e in failed)
@@ -271,7 +278,7 @@ def _report_section(i: int, e: ReportEntry) -> str:
              f'<p class="meta">{" · ".join(facts)}</p><p class="chips">{chips}</p></header>']
     if findings:
         parts.append(f'<h4>发现的问题（{len(findings)}）</h4>')
-        parts.append(_findings_html(findings, e.pdf))
+        parts.append(_findings_html(findings, e.pdf, r.checks))
     else:
         parts.append('<p class="clean">✓ 未发现前后矛盾。</p>')
     parts.append(_checks_html([c for c in r.checks if c.outcome != "fail"]))
@@ -279,7 +286,9 @@ def _report_section(i: int, e: ReportEntry) -> str:
     return "".join(parts)
 
 
-def _findings_html(findings: list[Finding], pdf: Path | None) -> str:
+def _findings_html(findings: list[Finding], pdf: Path | None, checks: list[CheckResult] = ()) -> str:
+    # the stated number's interval is kept on the failed check the finding came from
+    stated_iv = {(c.rule, c.stated, c.recomputed): c.stated_interval for c in checks if c.outcome == "fail"}
     cropper, problem = None, None
     if pdf is None or not Path(pdf).is_file():
         problem = "原始 PDF 不可用，无法显示页面截图。"
@@ -291,23 +300,28 @@ def _findings_html(findings: list[Finding], pdf: Path | None) -> str:
             problem = f"无法渲染页面（{type(ex).__name__}）。"
     try:
         return "".join(_finding_html(f, cropper if n < MAX_PICTURED_FINDINGS else None,
-                                     problem if n < MAX_PICTURED_FINDINGS else "问题较多，此条不附页面截图。")
+                                     problem if n < MAX_PICTURED_FINDINGS else "问题较多，此条不附页面截图。",
+                                     stated_iv.get((f.rule, f.stated, f.recomputed)))
                        for n, f in enumerate(findings))
     finally:
         if cropper:
             cropper.close()
 
 
-def _finding_html(f: Finding, cropper, problem: str | None) -> str:
+def _finding_html(f: Finding, cropper, problem: str | None, stated_interval=None) -> str:
     from .pagecrop import hex_color
 
     kind, _, key = f.rule.partition(".")
     label, unit = _label_unit(key)
     title = KINDS.get(kind, kind) + (f" · {label}" if label else "")
-    nums = [("报告所写", _val(f.stated, unit)), ("复算", _val(f.recomputed, unit))]
-    if f.interval:
-        nums.append(("复算区间", f"[{_num(f.interval[0])}, {_num(f.interval[1])}]{unit}"))
-    dl = "".join(f"<div><dt>{k}</dt><dd>{v}</dd></div>" for k, v in nums if v)
+    nums = [("报告所写", _val(f.stated, unit), stated_interval), ("复算", _val(f.recomputed, unit), f.interval)]
+    dl = "".join(f'<div><dt>{k}</dt><dd>{v}</dd>'
+                 + (f'<dd class="iv">区间 {_interval(iv, unit)}</dd>' if iv else "") + "</div>"
+                 for k, v, iv in nums if v)
+    if stated_interval and f.interval:
+        dl += ('<div class="verdict"><dt>结论</dt><dd>'
+               + ("两区间不相交，超出舍入误差" if _disjoint(stated_interval, f.interval) else "两区间相交")
+               + "</dd></div>")
     ev_rows = "".join(
         f'<tr><td><span class="tag" style="background:{hex_color(k)}">{k + 1}</span></td>'
         f'<td class="n">{escape(ev.value_text or "")}</td><td class="label">{escape(_ev_label(ev))}</td>'
@@ -357,6 +371,12 @@ def _checks_html(checks: list[CheckResult]) -> str:
             f"<tbody>{rows}</tbody></table></details>")
 
 
+def _duplicate_section(i: int, e: ReportEntry, j: int, entries: list[ReportEntry]) -> str:
+    return (f'<article class="report dup" id="r-{i}" data-file="{escape(e.file)}"><header><h3>{escape(e.file)}</h3>'
+            f'</header><p>内容与 <a href="#r-{j}">{escape(entries[j].file)}</a> 完全相同（SHA-256 相同），'
+            "审核结果见该报告。</p></article>")
+
+
 def _failed_section(i: int, e: ReportEntry) -> str:
     status = STATUSES.get(e.status, e.status)
     where = f'<p class="meta">{escape(str(e.pdf))}</p>' if e.pdf else ""
@@ -391,6 +411,15 @@ def _quote(ev: Evidence, colour: str) -> str:
         return escape(quote)
     return (escape(quote[:at]) + f'<mark style="--c:{colour}">{escape(needle)}</mark>'
             + escape(quote[at + len(needle):]))
+
+
+def _interval(iv: tuple[float, float], unit: str) -> str:
+    lo, hi = iv
+    return f"{_num(lo)}{unit}（无舍入误差）" if lo == hi else f"[{_num(lo)}, {_num(hi)}]{unit}"
+
+
+def _disjoint(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    return a[1] < b[0] or b[1] < a[0]
 
 
 def _pages(evidence: list[Evidence]) -> str:
@@ -447,6 +476,7 @@ a { color: var(--accent); text-decoration: none; }
 a:hover { text-decoration: underline; }
 code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: .82em; color: var(--muted); }
 .top { padding: 28px 0 12px; }
+[id] { scroll-margin-top: 52px; }  /* an anchor jump lands below the sticky navigation */
 .meta { color: var(--muted); margin: 2px 0; font-size: .9rem; }
 .stats { display: flex; gap: 12px; flex-wrap: wrap; margin-top: 14px; }
 .stat { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 8px 16px; min-width: 110px; }
@@ -475,6 +505,8 @@ table.sortable th[aria-sort=ascending]::after { content: " ▲"; color: var(--ac
 table.sortable th[aria-sort=descending]::after { content: " ▼"; color: var(--accent); }
 table.indicators th { white-space: normal; min-width: 5.5em; font-size: .82rem; line-height: 1.35; }
 table.indicators th small { color: var(--muted); font-weight: 400; margin-left: 2px; }
+table.indicators td.file { min-width: 15em; position: sticky; left: 0; background: var(--card); z-index: 1; }
+table.indicators th:first-child { position: sticky; left: 0; z-index: 2; }
 .status { display: inline-block; padding: 0 8px; border-radius: 10px; font-size: .82rem; white-space: nowrap; }
 .status.ok { color: var(--ok); background: var(--ok-bg); }
 .status.bad { color: var(--err); background: var(--err-bg); font-weight: 600; }
@@ -489,7 +521,7 @@ svg.chart { max-width: 100%; height: auto; display: block; }
 svg.chart text { font-size: 12px; fill: var(--ink); font-family: inherit; }
 svg.chart .bar { fill: #60a5fa; }
 svg.chart .bar.out { fill: var(--err); }
-svg.chart .val { font-variant-numeric: tabular-nums; }
+svg.chart .val { font-variant-numeric: tabular-nums; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
 svg.chart .val.out { fill: var(--err); font-weight: 700; }
 svg.chart .axis { stroke: #9ca3af; stroke-width: 1; }
 svg.chart .median { stroke: #374151; stroke-width: 1; stroke-dasharray: 3 3; }
@@ -518,6 +550,9 @@ dl.nums { display: flex; gap: 28px; flex-wrap: wrap; margin: 6px 0 10px; }
 dl.nums div { display: flex; flex-direction: column; }
 dl.nums dt { font-size: .78rem; color: var(--muted); }
 dl.nums dd { margin: 0; font-size: 1.12rem; font-weight: 600; font-variant-numeric: tabular-nums; }
+dl.nums dd.iv { font-size: .8rem; font-weight: 400; color: var(--muted); }
+dl.nums .verdict dd { font-size: .95rem; color: var(--err); }
+.finding.warning dl.nums .verdict dd { color: var(--warn); }
 table.evidence { font-size: .86rem; margin: 4px 0 10px; }
 table.evidence thead th { background: transparent; color: var(--muted); font-weight: 500; border-bottom: 1px solid var(--line); }
 td.page { white-space: nowrap; color: var(--muted); }

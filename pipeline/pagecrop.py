@@ -30,6 +30,10 @@ PALETTE: list[tuple[int, int, int]] = [
 ]
 MARGIN_Y = 42.0     # points of context above and below the numbers
 MARGIN_X = 24.0
+# A page picture is black text on white plus the boxes: a 256-colour palette PNG is a third of the
+# size of an RGB one and looks the same (samples: 43 KB instead of 129 KB for a 1009x766 crop).
+# The box colours keep palette entries of their own, so outlines and tags stay exactly PALETTE.
+PNG_COLOURS = 256
 
 _NUMBER = re.compile(r"[-−]?\d[\d,，]*(?:\.\d+)?\s*[%％]?")
 
@@ -58,6 +62,12 @@ class Crop:
     width: int
     height: int
     marks: list[Mark] = field(default_factory=list)
+    region: BBox = (0.0, 0.0, 0.0, 0.0)  # the page area shown, points, top-left origin
+    scale: float = 1.0                   # pixels per point
+
+    def pixel_box(self, mark: Mark) -> tuple[int, int, int, int]:
+        """Where ``mark``'s number sits in the picture, in pixels (its drawn box is just outside)."""
+        return _to_px(mark.bbox, self.region, self.scale, 0)
 
     @property
     def alt(self) -> str:
@@ -105,9 +115,25 @@ class PageCropper:
         finally:
             page.close()
         _draw(image, marks, region, scale)
-        buf = io.BytesIO()
-        image.save(buf, "PNG", optimize=True)
-        return Crop(page_no, buf.getvalue(), image.width, image.height, marks)
+        return Crop(page_no, _png(image), image.width, image.height, marks, region, scale)
+
+
+def _png(image) -> bytes:
+    """Palette PNG: an adaptive palette for the page, plus the box colours as exact entries."""
+    from PIL import Image
+
+    free = PNG_COLOURS - len(PALETTE)
+    adaptive = image.quantize(colors=free, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    palette = Image.new("P", (1, 1))
+    palette.putpalette(adaptive.getpalette()[:3 * free] + [v for rgb in PALETTE for v in rgb])
+    buf = io.BytesIO()
+    image.quantize(palette=palette, dither=Image.Dither.NONE).save(buf, "PNG", optimize=True)
+    return buf.getvalue()
+
+
+def _to_px(bbox: BBox, region: BBox, scale: float, pad: float) -> tuple[int, int, int, int]:
+    return (round((bbox[0] - region[0]) * scale - pad), round((bbox[1] - region[1]) * scale - pad),
+            round((bbox[2] - region[0]) * scale + pad), round((bbox[3] - region[1]) * scale + pad))
 
 
 def _region(boxes: BBox, width: float, height: float, lines: list[BBox]) -> BBox:
@@ -184,19 +210,21 @@ def _find_in(textpage, height: float, text: str, bbox: BBox) -> BBox | None:
     return None
 
 
+def box_style(scale: float) -> tuple[int, int]:
+    """(gap between the number and its box, outline width), in pixels."""
+    return round(2.5 * scale), max(2, round(1.6 * scale))
+
+
 def _draw(image, marks: list[Mark], region: BBox, scale: float) -> None:
     from PIL import Image, ImageDraw, ImageFont
 
     overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(overlay)
     font = ImageFont.load_default(size=max(11, round(9 * scale)))
-    pad, line = round(2.5 * scale), max(2, round(1.6 * scale))
+    pad, line = box_style(scale)
     for m in marks:
         rgb = color(m.index)
-        x0 = (m.bbox[0] - region[0]) * scale - pad
-        y0 = (m.bbox[1] - region[1]) * scale - pad
-        x1 = (m.bbox[2] - region[0]) * scale + pad
-        y1 = (m.bbox[3] - region[1]) * scale + pad
+        x0, y0, x1, y1 = _to_px(m.bbox, region, scale, pad)
         draw.rectangle((x0, y0, x1, y1), fill=rgb + (38,), outline=rgb + (255,), width=line)
         tag = str(m.index + 1)
         tx0, ty0, tx1, ty1 = draw.textbbox((0, 0), tag, font=font)

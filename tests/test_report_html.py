@@ -3,7 +3,6 @@ opened in headless Chromium (skipped, with the reason, when no browser is instal
 from __future__ import annotations
 
 import base64
-import importlib.util
 import io
 import json
 import re
@@ -24,8 +23,10 @@ CONTRACT_RULE = "contract_staff_control_rate"
 # ----------------------------------------------------------------------------- helpers
 
 def _source(path: Path, pages: int = 1):
+    import hashlib
+
     from pipeline.document import Source
-    return Source(path=str(path), sha256="0" * 64, pages=pages)
+    return Source(path=str(path), sha256=hashlib.sha256(str(path).encode()).hexdigest(), pages=pages)
 
 
 def _report(district: str, department: str, year: int, **rates):
@@ -92,6 +93,43 @@ def test_pagecrop_boxes_the_number_in_colour():
     assert crop.alt == f"第{ind.page}页：{ind.raw_text}"
 
 
+def test_contract_staff_crops_box_exactly_26_67_and_29_03():
+    """The pictures for the 编外人员控制率 contradiction: under each box the PDF's own text layer
+    reads the printed number, and the box is drawn around it in that number's colour."""
+    import pdfplumber
+
+    from pipeline.pagecrop import _NUMBER, PageCropper, box_style, color
+
+    finding = next(f for f in report(str(YANTIAN)).findings
+                   if f.rule == f"cross_mention.{CONTRACT_RULE}")
+    boxed = []
+    with PageCropper(YANTIAN) as pc, pdfplumber.open(YANTIAN) as pdf:
+        crops = pc.crops(finding.evidence)
+        for crop in crops:
+            image = _png_pixels(crop.png)
+            pad, line = box_style(crop.scale)
+            mid = (line - 1) // 2
+            page = pdf.pages[crop.page - 1]
+            for mark in crop.marks:
+                x0, top, x1, bottom = mark.bbox
+                text = "".join(c["text"] for c in page.chars
+                               if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom)
+                assert text.replace(" ", "") == _NUMBER.search(mark.value_text).group().replace(" ", ""), \
+                    (crop.page, mark, text)
+                boxed.append(text)
+                px0, py0, px1, py1 = crop.pixel_box(mark)
+                rgb = color(mark.index)
+                sides = {"left": [(px0 - pad + mid, y) for y in range(py0, py1)],
+                         "right": [(px1 + pad - mid, y) for y in range(py0, py1)],
+                         "top": [(x, py0 - pad + mid) for x in range(px0, px1)],
+                         "bottom": [(x, py1 + pad - mid) for x in range(px0, px1)]}
+                for side, points in sides.items():
+                    share = sum(image.getpixel(xy) == rgb for xy in points) / len(points)
+                    assert share > 0.9, f"page {crop.page}, {mark.value_text}: {side} edge of the box {share:.0%} {rgb}"
+    assert {"26.67%", "29.03%"} <= set(boxed), boxed
+    assert {c.page for c in crops} == {ev.page for ev in finding.evidence}
+
+
 def test_render_html_findings_checks_and_failed_files():
     from pipeline.htmlreport import ReportEntry, render_html
 
@@ -137,6 +175,40 @@ def test_html_is_self_contained():
     assert "default-src 'none'" in html  # and the browser is told to fetch nothing
 
 
+def test_write_report_from_store_failed_missing_and_duplicate_files(tmp_path):
+    """What the batch leaves in the store: a report under two names (same bytes), a file that is
+    not a PDF, a file gone before it was read. Each is a row; the shared report is detailed once."""
+    import shutil
+
+    from pipeline.htmlreport import write_report
+    from pipeline.store import Store
+
+    r = report(str(YANTIAN))
+    sha = r.source.sha256
+    copy = tmp_path / "copy_of_yantian.pdf"
+    shutil.copy(YANTIAN, copy)
+    with Store.open(tmp_path / "out") as store:
+        store.record({"sha256": sha, "status": "ok", "message": "", "report_json": r.model_dump_json()},
+                     [{"path": str(YANTIAN), "file": "a/yantian_2023.pdf", "sha256": sha, "size": 1},
+                      {"path": str(copy), "file": "b/copy_of_yantian.pdf", "sha256": sha, "size": 1}])
+        store.record({"sha256": "f" * 64, "status": "not_pdf", "message": "文件开头不是 %PDF-"},
+                     [{"path": str(tmp_path / "notes.pdf"), "file": "notes.pdf", "sha256": "f" * 64, "size": 3}])
+        store.add_files([{"path": str(tmp_path / "gone.pdf"), "file": "gone.pdf", "sha256": None,
+                          "status": "missing", "message": "gone.pdf: no such file"}])
+    html = write_report(tmp_path / "out").read_text(encoding="utf-8")
+    overview = re.search(r'<table class="sortable overview">.*?</table>', html, flags=re.S).group()
+    assert re.findall(r'<tr data-file="([^"]+)"', overview) == \
+        ["a/yantian_2023.pdf", "b/copy_of_yantian.pdf", "gone.pdf", "notes.pdf"]
+    failed = html[html.index('<section id="failed">'):]
+    assert "不是 PDF 文件" in failed and "文件开头不是 %PDF-" in failed
+    assert "文件不存在" in failed and "gone.pdf: no such file" in failed
+    assert html.count(f'data-rule="cross_mention.{CONTRACT_RULE}"') == 1, "the shared report is detailed twice"
+    assert re.search(r'id="r-1" data-file="b/copy_of_yantian.pdf">.*?内容与 <a href="#r-0">a/yantian_2023.pdf</a> 完全相同',
+                     html)
+    assert f"<b>{r.n_errors}</b><span>处错误" in html  # counted once
+    assert "data:image/png;base64," in html  # pictures from the path the store recorded
+
+
 def test_cli_report_needs_a_store(tmp_path):
     result = run_cli("report", str(tmp_path))
     assert result.returncode == 2 and "govaudit batch" in result.stderr
@@ -145,27 +217,19 @@ def test_cli_report_needs_a_store(tmp_path):
 
 # ----------------------------------------------------------------------------- the samples' batch in Chromium
 
-def _batch_available() -> bool:
-    return all(importlib.util.find_spec(m) is not None for m in ("pipeline.store", "pipeline.batch"))
-
-
 @pytest.fixture(scope="module")
 def samples_report(tmp_path_factory) -> Path:
-    """report.html for the samples' batch: `govaudit batch samples` + `govaudit report` when the
-    batch exists, else the same entries built here."""
+    """report.html for the samples' batch, the way a user makes it: `govaudit batch samples -o OUT`
+    (which writes it at its end), then `govaudit report OUT` (which rewrites it from the store)."""
     require(YANTIAN), require(LONGHUA)
     out = tmp_path_factory.mktemp("samples_batch")
-    if _batch_available():
-        result = run_cli("batch", str(SAMPLES), "-o", str(out))
-        assert (out / "govaudit.sqlite").exists(), result.stderr
-        result = run_cli("report", str(out))
-        assert result.returncode == 0, result.stderr
-        path = Path(result.stdout.strip().splitlines()[-1])
-    else:
-        from pipeline.htmlreport import ReportEntry, render_html
-        entries = [ReportEntry(file=p.name, report=report(str(p)), pdf=p) for p in (YANTIAN, LONGHUA)]
-        path = out / "report.html"
-        path.write_text(render_html(entries), encoding="utf-8")
+    result = run_cli("batch", str(SAMPLES), "-o", str(out))
+    assert result.returncode in (0, 1) and (out / "govaudit.sqlite").exists(), result.stderr
+    assert (out / "report.html").exists(), "the batch did not write report.html"
+    (out / "report.html").unlink()
+    result = run_cli("report", str(out))
+    assert result.returncode == 0, result.stderr
+    path = Path(result.stdout.strip().splitlines()[-1])
     assert path == out / "report.html" and path.exists()
     return path
 
@@ -205,6 +269,34 @@ def _say(capsys, text: str) -> None:
         print(f"\n{text}")
 
 
+def _decoded(driver) -> None:
+    """Wait until every picture is decoded: a screenshot taken earlier shows empty frames."""
+    assert driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "Promise.all(Array.from(document.images, i => i.decode().then(() => true, () => false)))"
+        ".then(ok => done(ok.every(Boolean)));"), "a picture failed to decode"
+
+
+def _capture(driver, path: Path, element=None):
+    """Screenshot of ``element`` (default: the whole page) at its full height, not clipped to the
+    window, with the page scrolled to the top so the sticky navigation covers nothing below it."""
+    _decoded(driver)
+    driver.execute_script("window.scrollTo(0, 0)")
+    x, y, w, h = driver.execute_script(
+        "const r = (arguments[0] || document.documentElement).getBoundingClientRect();"
+        "return [r.left + scrollX, r.top + scrollY, r.width, r.height];", element)
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
+        "format": "png", "captureBeyondViewport": True,
+        "clip": {"x": x, "y": y, "width": w, "height": h, "scale": 1}})
+    path.write_bytes(base64.b64decode(shot["data"]))
+    return _png_pixels(path.read_bytes())
+
+
+def _near(image, rgb, tol: int = 40) -> int:
+    """Pixels within ``tol`` of ``rgb`` (a scaled picture blends its exact colours a little)."""
+    return sum(n for n, c in image.getcolors(1 << 24) if all(abs(a - b) <= tol for a, b in zip(c, rgb)))
+
+
 @pytest.mark.browser
 def test_overview_lists_both_samples_with_error_counts(page):
     from selenium.webdriver.common.by import By
@@ -219,28 +311,34 @@ def test_overview_lists_both_samples_with_error_counts(page):
     assert report(str(YANTIAN)).n_errors >= 1
 
 
+def samples_report_dir(driver) -> str:
+    from urllib.parse import unquote, urlparse
+    return str(Path(unquote(urlparse(driver.current_url).path)).parent)
+
+
 @pytest.mark.browser
-def test_contract_staff_finding_shows_boxed_numbers(page, capsys, tmp_path):
+def test_contract_staff_finding_shows_boxed_numbers(page, capsys):
     from selenium.webdriver.common.by import By
 
     from pipeline.pagecrop import color
 
     finding = page.find_element(By.CSS_SELECTOR, f'article[data-file="{YANTIAN.name}"] '
-                                                 f'section.finding.error[data-rule$="{CONTRACT_RULE}"]')
+                                                 f'section.finding.error[data-rule="cross_mention.{CONTRACT_RULE}"]')
     assert "编外人员控制率" in finding.text
     images = finding.find_elements(By.CSS_SELECTOR, "figure.crop img")
     alts = [img.get_attribute("alt") for img in images]
     assert any("26.67%" in a for a in alts) and any("29.03%" in a for a in alts), alts
     assert all(re.fullmatch(r"第\d+页：.+", a) for a in alts), alts
-    evidence = next(f for f in report(str(YANTIAN)).findings if f.rule.endswith(CONTRACT_RULE)).evidence
+    evidence = next(f for f in report(str(YANTIAN)).findings if f.rule == f"cross_mention.{CONTRACT_RULE}").evidence
     for img in images:
         assert page.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", img)
         pixels = _png_pixels(_data_uri_png(img.get_attribute("src")))
         shown = [k for k, ev in enumerate(evidence) if ev.value_text and ev.value_text in img.get_attribute("alt")]
         assert shown and all(_count_colour(pixels, color(k)) > 50 for k in shown), "no coloured box"
-    page.execute_script("arguments[0].scrollIntoView()", finding)
-    shot = tmp_path / "contract_staff_finding.png"
-    finding.screenshot(str(shot))
+    shot = Path(samples_report_dir(page)) / "contract_staff_finding.png"
+    picture = _capture(page, shot, finding)
+    assert picture.height > 600, picture.size  # the whole finding, pictures included
+    assert _near(picture, color(0)) > 200 and _near(picture, color(1)) > 200, "boxes not visible in the screenshot"
     _say(capsys, f"finding screenshot: {shot}")
 
 
@@ -279,7 +377,10 @@ def test_print_shows_folded_checks(page, samples_report):
     import pdfplumber
     with pdfplumber.open(pdf) as doc:
         text = "".join((p.extract_text() or "") for p in doc.pages).replace("\n", "")
+        n_images = sum(len(p.images) for p in doc.pages)
     assert "结果类型说明页码" in text.replace(" ", ""), "the folded checks' table is not in the printout"
+    n_crops = len(page.find_elements(By.CSS_SELECTOR, "figure.crop img"))
+    assert n_crops and n_images >= n_crops, f"{n_images} pictures printed of {n_crops} page crops"
 
 
 @pytest.mark.browser
@@ -299,11 +400,11 @@ def test_no_network_requests(browser, samples_report):
 
 @pytest.mark.browser
 def test_screenshot(page, capsys, samples_report):
-    height = page.execute_script("return document.documentElement.scrollHeight")
-    page.set_window_size(1366, min(height, 12000))
-    try:
-        shot = samples_report.parent / "report_full.png"
-        assert page.save_screenshot(str(shot))
-    finally:
-        page.set_window_size(1366, 900)
+    from pipeline.pagecrop import color
+
+    shot = samples_report.parent / "report_full.png"
+    picture = _capture(page, shot)
+    assert picture.width > 1300 and picture.height > 3000, picture.size  # the window less its scroll bar
+    # every box colour of the pictures is on screen: crops are painted, not empty frames
+    assert all(_near(picture, color(k)) > 100 for k in range(4))
     _say(capsys, f"report: {samples_report}\nscreenshot: {shot}")
