@@ -47,7 +47,7 @@ def extract_indicators(doc: Document, report_type: str = "unknown") -> tuple[lis
     for t in doc.tables:
         section = paths[t.after_paragraph] if t.after_paragraph >= 0 else None
         indicators.extend(_from_table(t, section, cat))
-    scores, total = _scores(doc)
+    scores, total = _scores(doc, paths)
     indicators.extend(total)
     indicators.sort(key=lambda i: (i.page, i.bbox[1], i.bbox[0]))
     total_score = next((i.value for i in indicators if i.key == "total_score"), None)
@@ -287,7 +287,7 @@ def _indicator_from_cell(t: Table, row: Row, j: int, entry: Entry, section: str 
 
 
 # ------------------------------------------------------------------------------------------ scores
-def _scores(doc: Document) -> tuple[list[Score], list[Indicator]]:
+def _scores(doc: Document, paths: dict) -> tuple[list[Score], list[Indicator]]:
     cfg = tables_config()
     total_entry = catalog().entries["total_score"]
     scores: list[Score] = []
@@ -297,7 +297,8 @@ def _scores(doc: Document) -> tuple[list[Score], list[Indicator]]:
         header = "".join(c.text for r in t.header for c in r.cells)
         if not all(w in header for w in spec["when"]):
             continue
-        s, tot = _score_table(t, spec, total_entry)
+        section = paths[t.after_paragraph] if t.after_paragraph >= 0 else None
+        s, tot = _score_table(t, spec, total_entry, section)
         scores.extend(s)
         totals.extend(tot)
     if not scores:
@@ -316,7 +317,7 @@ def _decimals(s: str) -> int:
     return len(s.split(".")[1]) if "." in s else 0
 
 
-def _score_table(t: Table, spec: dict, total_entry: Entry) -> tuple[list[Score], list[Indicator]]:
+def _score_table(t: Table, spec: dict, total_entry: Entry, section: str | None) -> tuple[list[Score], list[Indicator]]:
     titles = column_titles(t)
 
     def col(words: list[str], last: bool = False) -> int | None:
@@ -341,7 +342,7 @@ def _score_table(t: Table, spec: dict, total_entry: Entry) -> tuple[list[Score],
                 cell = row.cells[cscore]
                 totals.append(Indicator(key="total_score", value=parsed[0], unit=total_entry.unit,
                                         raw_text=cell.raw, decimals=parsed[1], page=row.page,
-                                        bbox=cell.bbox or row.bbox, section=None,
+                                        bbox=cell.bbox or row.bbox, section=section,
                                         quote=(t.caption or "评分表") + ": " + row.raw, source="table"))
             continue
         level1 = get(c1) or level1

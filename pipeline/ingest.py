@@ -1,18 +1,23 @@
 """PDF -> :class:`Document`: pages, text lines in reading order, ruled tables, paragraphs.
 
-One pass over the PDF with pdfplumber: each page's characters are split between the ruled tables
-found on it (see :mod:`pipeline.tables`) and the running text; running headers, footers and page
-numbers are set aside; lines become paragraphs, rejoined across page breaks; tables continued on
-the next page are stitched into one.
+One pass over the PDF: a backend (:mod:`pipeline.backends`; pdfium by default, pdfplumber as the
+reference) gives each page's characters and ruling edges once; the characters are split between
+the ruled tables found on the page (pdfplumber's table finder on those edges, see
+:mod:`pipeline.tables`) and the running text; running headers, footers and page numbers are set
+aside; lines become paragraphs, rejoined across page breaks; tables continued on the next page
+are stitched into one. camelot cross-checks the tables of the pages whose rules can hold a grid.
 """
 from __future__ import annotations
 
 import hashlib
 import re
+import time
 from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import camelot_check, errors
+from .backends import PageRecord
 from .document import Document, Line, Page, Paragraph, Source, Table
 from .layout import char_size, cluster_lines, make_line
 from .tables import extract_page_tables, stitch_tables
@@ -24,6 +29,7 @@ _HEADING_START = re.compile(
     r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[.．、](?!\d)|[（(]\d{1,2}[)）]|第[一二三四五六七八九十]+部分)"
 )
 _FURNITURE_ZONE = 0.09  # top and bottom share of the page where running headers/footers sit
+_SLACK = 0.01  # points: below any printed difference, above float noise between PDF parsers
 
 
 def sha256_of(path: Path) -> str:
@@ -50,45 +56,54 @@ def check_input(path: str | Path) -> Path:
     return p
 
 
-def _open(p: Path):
-    import pdfplumber
+def _open(p: Path, backend: str | None = None):
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
+    from .backends import open_pdf
+
     try:
-        pdf = pdfplumber.open(p)
-        n = len(pdf.pages)
-    except Exception as e:  # pdfminer raises many kinds for broken files
+        reader = open_pdf(p, backend)
+        n = reader.n_pages
+    except Exception as e:  # pdfminer and pdfium raise many kinds for broken files
         cause = e.__cause__ or (e.args[0] if e.args and isinstance(e.args[0], Exception) else e)
         if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in repr(cause).lower():
             raise errors.InputError(errors.ENCRYPTED, f"{p}: encrypted PDF (needs a password)") from None
         raise errors.InputError(errors.DAMAGED, f"{p}: damaged or truncated PDF ({type(cause).__name__})") from None
     if n == 0:
-        pdf.close()
+        reader.close()
         raise errors.InputError(errors.EMPTY, f"{p}: PDF has no pages")
-    return pdf
+    return reader
 
 
-def load(path: str | Path, cross_check: bool = True) -> Document:
-    """Read a PDF into a Document. ``cross_check``: compare the ruled tables with camelot's."""
+def load(path: str | Path, cross_check: bool = True, backend: str | None = None,
+         timings: dict | None = None) -> Document:
+    """Read a PDF into a Document. ``cross_check``: compare the ruled tables with camelot's.
+    ``backend``: "pdfium" (default) or "pdfplumber" (see :mod:`pipeline.backends`).
+    ``timings``, when given, receives seconds spent per stage: ``text`` (reading pages, lines,
+    layout) and ``tables`` (table finding and filling, camelot cross-check)."""
+    clock = _Clock(timings)
     p = check_input(path)
     sha = sha256_of(p)
-    pdf = _open(p)
+    reader = _open(p, backend)
     try:
-        producer = (pdf.metadata or {}).get("Producer") or (pdf.metadata or {}).get("Creator")
+        meta = reader.metadata or {}
+        producer = meta.get("Producer") or meta.get("Creator")
         pages: list[Page] = []
         per_page: dict[int, tuple[list[Line], list[Table]]] = {}
-        ruled: list[int] = []  # pages with ruling lines: where camelot looks too
+        candidates: dict[int, PageRecord] = {}  # pages whose rules can hold a grid: camelot looks there
         total_chars = 0
-        for pdfpage in pdf.pages:
-            page_lines, page_tables, n_chars, has_rules = _read_page_safely(p, pdfpage)
+        for index in range(reader.n_pages):
+            rec = _page_safely(p, reader, index)
+            page_lines, page_tables, n_chars = _read_page(rec, clock=clock)
             total_chars += n_chars
-            pages.append(Page(number=pdfpage.page_number, width=float(pdfpage.width),
-                              height=float(pdfpage.height), n_chars=n_chars))
-            per_page[pdfpage.page_number] = (page_lines, page_tables)
-            if has_rules:
-                ruled.append(pdfpage.page_number)
-        if cross_check and total_chars:
-            _cross_check_tables(p, pdf, pages, per_page, ruled)
+            pages.append(Page(number=rec.page_number, width=float(rec.width), height=float(rec.height),
+                              n_chars=n_chars))
+            per_page[rec.page_number] = (page_lines, page_tables)
+            if page_tables or rec.may_hold_grid():
+                candidates[rec.page_number] = rec
+        if cross_check and total_chars and candidates:
+            with clock("tables"):
+                _cross_check_tables(p, pages, per_page, candidates)
         flow: list[tuple[int, float, object]] = []  # (page, top, Line | Table) in reading order
         for number in sorted(per_page):
             page_lines, page_tables = per_page[number]
@@ -99,42 +114,76 @@ def load(path: str | Path, cross_check: bool = True) -> Document:
     except Exception as e:
         raise errors.InputError(errors.DAMAGED, f"{p}: damaged PDF ({type(e).__name__}: {e})"[:300]) from None
     finally:
-        pdf.close()
+        reader.close()
     if total_chars == 0:
         raise errors.InputError(errors.NO_TEXT, f"{p}: no text layer (scanned images?); OCR it first")
 
-    flow = _remove_furniture(flow, pages)
-    paragraphs, flow = _paragraphs(flow, pages)
-    tables = stitch_tables(flow, pages)
-    _label_tables(tables, paragraphs)
+    with clock("text"):
+        flow = _remove_furniture(flow, pages)
+        paragraphs, flow = _paragraphs(flow, pages)
+    with clock("tables"):
+        tables = stitch_tables(flow, pages)
+        _label_tables(tables, paragraphs)
     source = Source(path=str(p), sha256=sha, pages=len(pages), producer=producer)
+    clock.finish()
     return Document(source=source, pages=pages, paragraphs=paragraphs, tables=tables)
 
 
-def _read_page_safely(p: Path, pdfpage, extra_grids=()):
+class _Clock:
+    """Seconds per stage into ``timings`` (no-op when None); what is not timed is "text"."""
+
+    def __init__(self, timings: dict | None):
+        self.timings = timings
+        self.start = time.perf_counter()
+        if timings is not None:
+            timings.setdefault("text", 0.0)
+            timings.setdefault("tables", 0.0)
+
+    @contextmanager
+    def __call__(self, stage: str):
+        if self.timings is None:
+            yield
+            return
+        t = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[f"_{stage}"] = self.timings.get(f"_{stage}", 0.0) + time.perf_counter() - t
+
+    def finish(self) -> None:
+        if self.timings is not None:
+            total = time.perf_counter() - self.start
+            tables = self.timings.pop("_tables", 0.0)
+            self.timings.pop("_text", None)
+            self.timings["tables"] += tables
+            self.timings["text"] += total - tables
+
+
+def _page_safely(p: Path, reader, index: int) -> PageRecord:
     try:
-        return _read_page(pdfpage, extra_grids)
+        return reader.page(index)
     except Exception as e:
         raise errors.InputError(
-            errors.DAMAGED, f"{p}: page {pdfpage.page_number} cannot be read ({type(e).__name__})"
+            errors.DAMAGED, f"{p}: page {index + 1} cannot be read ({type(e).__name__})"
         ) from None
-    finally:
-        pdfpage.close()  # frees the page's parsed objects: memory stays flat on long PDFs
 
 
-def _read_page(pdfpage, extra_grids=()) -> tuple[list[Line], list[Table], int, bool]:
-    page = pdfpage.dedupe_chars()  # fake bold: the same glyph printed twice, slightly shifted
-    chars = [c for c in page.chars if c.get("upright", True) and c["text"].strip()]
-    tables, used = extract_page_tables(page, chars, 0, extra_grids)
-    rest = [c for i, c in enumerate(chars) if i not in used]
-    lines = [make_line(pdfpage.page_number, cs) for cs in cluster_lines(rest)]
-    has_rules = bool(page.edges)
-    return [ln for ln in lines if ln.text], tables, len(chars), has_rules
+def _read_page(rec: PageRecord, extra_grids=(), clock=None) -> tuple[list[Line], list[Table], int]:
+    chars = [c for c in rec.chars if c.get("upright", True) and c["text"].strip()]
+    if clock is not None:
+        with clock("tables"):
+            tables, used = extract_page_tables(rec, chars, 0, extra_grids)
+    else:
+        tables, used = extract_page_tables(rec, chars, 0, extra_grids)
+    rest = [c for i, c in enumerate(chars) if i not in used] if used else chars
+    lines = [make_line(rec.page_number, cs) for cs in cluster_lines(rest)]
+    return [ln for ln in lines if ln.text], tables, len(chars)
 
 
-def _cross_check_tables(p: Path, pdf, pages: list[Page], per_page, ruled: list[int]) -> None:
-    """camelot on the ruled pages: verdicts on the tables, and the tables pdfplumber missed."""
-    grids = camelot_check.read_grids(str(p), ruled, {pg.number: pg.height for pg in pages})
+def _cross_check_tables(p: Path, pages: list[Page], per_page, candidates: dict[int, PageRecord]) -> None:
+    """camelot on the pages whose rules can hold a grid: verdicts on the tables, and the tables
+    pdfplumber's finder missed (filled from the page record already read: no second parse)."""
+    grids = camelot_check.read_grids(str(p), sorted(candidates), {pg.number: pg.height for pg in pages})
     for number, cams in grids.items():
         lines, tables = per_page[number]
         missed = []
@@ -144,8 +193,8 @@ def _cross_check_tables(p: Path, pdf, pages: list[Page], per_page, ruled: list[i
                 t.cross_check.append(camelot_check.compare(t, cam, number))
             elif cam.shape[0] >= 2 and cam.shape[1] >= 2:
                 missed.append(cam.grid)
-        if missed:  # read the page again with camelot's grids added; its characters fill them
-            page_lines, page_tables, _, _ = _read_page_safely(p, pdf.pages[number - 1], missed)
+        if missed:  # the page again with camelot's grids added; its characters fill them
+            page_lines, page_tables, _ = _read_page(candidates[number], missed)
             for t in page_tables:
                 if t.finder == "camelot":
                     t.cross_check.append(f"camelot p{number}: found by camelot only")
@@ -233,15 +282,17 @@ def _starts_new(prev: Line, line: Line, margins) -> bool:
     p_left, p_right = margins[prev.page]
     if _HEADING_START.match(line.text):
         return True
-    if prev.bbox[2] < p_right - 1.5 * size and not _wrapped_word(prev, line, p_right):
+    # thresholds widened by _SLACK: a line exactly on one (a full line 1.5 em short of the margin,
+    # say) is decided the same whatever the last bits of its coordinates
+    if prev.bbox[2] < p_right - 1.5 * size - _SLACK and not _wrapped_word(prev, line, p_right):
         return True  # the previous line stops short: its paragraph ended
-    if line.bbox[0] > left + 1.2 * size:  # first-line indent
+    if line.bbox[0] > left + 1.2 * size + _SLACK:  # first-line indent
         return True
     if line.page == prev.page:
         gap = line.bbox[1] - prev.bbox[3]
-        if gap > 1.3 * size:
+        if gap > 1.3 * size + _SLACK:
             return True
-        if abs((line.bbox[3] - line.bbox[1]) - size) > 0.3 * size:  # font size changes
+        if abs((line.bbox[3] - line.bbox[1]) - size) > 0.3 * size + _SLACK:  # font size changes
             return True
     elif line.page != prev.page + 1:
         return True
@@ -250,7 +301,7 @@ def _starts_new(prev: Line, line: Line, margins) -> bool:
 
 # a run that a line breaker keeps whole: a number with its unit, Latin text, and the closing
 # punctuation that may not start a line
-_UNBREAKABLE = re.compile(r"^[-+]?[\w.,%‰/]+[%‰]?[。，、；：）)”」%]*|^[。，、；：）)”」]+")
+_UNBREAKABLE = re.compile(r"^[-+]?[0-9A-Za-z.,%‰/]+[%‰]?[。，、；：）)”」%]*|^[。，、；：）)”」]+")
 
 
 def _wrapped_word(prev: Line, line: Line, right: float) -> bool:

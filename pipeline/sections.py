@@ -8,7 +8,8 @@ from .document import Document
 
 # Levels, outermost first. Normalised text: full-width brackets are ASCII here.
 HEADING_LEVELS: list[re.Pattern] = [
-    re.compile(r"^第[一二三四五六七八九十]+部分"),
+    # an appendix ("附件", "附件1", "附表2：…") closes every section before it
+    re.compile(r"^(?:第[一二三四五六七八九十]+部分|附[件表]\s*[\d一二三四五六七八九十]*(?:[:：].*)?$)"),
     re.compile(r"^[一二三四五六七八九十]+、"),
     re.compile(r"^\([一二三四五六七八九十]+\)、?"),
     re.compile(r"^\d{1,2}(?:\.|、|．)(?!\d)"),

@@ -112,6 +112,7 @@ def test_extraction_matches_hand_checked_file(path, capsys):
     assert not acc.missing, f"missing: {acc.missing}"
     assert not acc.extra, f"extra: {acc.extra}"
     assert not acc.score_diffs, acc.score_diffs
+    assert not acc.mention_errors, acc.mention_errors  # unit, printed text, source, quote, section
     assert acc.perfect
 
 
