@@ -25,6 +25,17 @@ TYPES = {"performance_self_evaluation": "绩效自评报告", "final_accounts": 
          "unknown": "未知类型"}
 STATUSES = {"ok": "成功", "missing": "文件不存在", "not_pdf": "不是 PDF 文件", "encrypted": "PDF 已加密", "damaged": "PDF 已损坏",
             "empty": "空文件", "no_text": "无文字层（扫描件）", "timeout": "处理超时", "crashed": "处理崩溃"}
+# what each failure means for the user, in Chinese; the pipeline's own one-line message follows it
+STATUS_EXPLAINED = {
+    "missing": "文件不存在或无法读取（已被删除、移动，或链接失效）。",
+    "not_pdf": "文件内容不是 PDF（开头没有 %PDF 标记），可能是改了扩展名的其他文件。",
+    "encrypted": "PDF 设有密码或已加密，无法读取其中的文字。",
+    "damaged": "PDF 文件结构损坏或不完整（例如下载中断），无法解析。",
+    "empty": "文件为空，或 PDF 中没有任何页面。",
+    "no_text": "PDF 没有文字层（扫描图片），需要先做文字识别（OCR）才能审核。",
+    "timeout": "处理时间超过上限，已跳过；重新运行批处理时会再试。",
+    "crashed": "处理进程意外退出（例如内存不足），已跳过；重新运行批处理时会再试。",
+}
 OUTCOMES = {"pass": "通过", "fail": "不一致", "not_applicable": "不适用", "insufficient_data": "数据不足"}
 SEVERITIES = {"error": "错误", "warning": "警告"}
 KINDS = {"ratio": "比率复算", "sum": "合计复算", "difference": "差额复算", "average": "平均值复算",
@@ -125,7 +136,7 @@ def _overview(entries: list[ReportEntry]) -> str:
         r = e.report
         if r is None:
             status = (f'<span class="status bad">{escape(STATUSES.get(e.status, e.status))}</span>'
-                      f'<div class="sub">{escape(e.message)}</div>')
+                      f'<div class="sub">{escape(STATUS_EXPLAINED.get(e.status, e.message))}</div>')
             cells = [_td(""), _td(""), _td(""), _td(""), _td(""), f'<td data-v="{escape(e.status)}">{status}</td>',
                      _td(""), _td(""), _td("")]
         else:
@@ -162,16 +173,25 @@ def _count_td(n: int, cls: str) -> str:
 
 # ----------------------------------------------------------------------------- cross-district indicators
 
-def _indicator_keys() -> list[tuple[str, str, str]]:
-    """(key, label, unit) of the indicators comparable across reports: rates, then the score."""
+# (group title, units, charts folded on screen): rates and the score are comparable as they are;
+# amounts and headcounts depend on a department's size, so their charts come folded
+INDICATOR_GROUPS = [("比率与得分", ("%", "分"), False), ("金额与人数", ("万元", "人", "辆"), True)]
+
+
+def _indicator_keys(units: tuple[str, ...]) -> list[tuple[str, str, str]]:
+    """(key, label, unit) of the catalog's indicators in ``units``, in catalog order."""
     from .catalog import catalog
 
-    keys = [(k, e.label, e.unit) for k, e in catalog().entries.items() if e.unit == "%"]
-    return keys + [("total_score", "自评得分", "分")]
+    keys = [(k, e.label, e.unit) for k, e in catalog().entries.items() if e.unit in units]
+    if "分" in units and not any(k == "total_score" for k, _, _ in keys):
+        keys.append(("total_score", "自评得分", "分"))
+    return keys
 
 
 def _indicator_value(report: Report, key: str) -> float | None:
-    return report.total_score if key == "total_score" else report.first(key)
+    if key == "total_score" and report.total_score is not None:
+        return report.total_score
+    return report.first(key)
 
 
 def _short_name(r: Report) -> str:
@@ -179,23 +199,40 @@ def _short_name(r: Report) -> str:
 
 
 def _indicators(ok: list[tuple[int, ReportEntry]]) -> str:
-    columns, charts = [], []
-    for key, label, unit in _indicator_keys():
-        values = [(i, e, _indicator_value(e.report, key)) for i, e in ok]
-        values = [(i, e, v) for i, e, v in values if v is not None]
-        if not values:
-            continue
-        flags = _outliers([v for _, _, v in values])
-        columns.append((key, label, unit, {i: (v, f) for (i, _, v), f in zip(values, flags)}))
-        if len(values) >= 2:
-            charts.append(_chart(label, unit, [(_short_name(e.report), v, f) for (_, e, v), f in zip(values, flags)]))
-    if not columns:
-        return '<section id="indicators"><h2>指标对比</h2><p class="empty">没有提取到可比较的指标。</p></section>'
-    head = _thead([("报告", "text")] + [(f"{escape(label)}<small>{unit}</small>", "num") for _, label, unit, _ in columns])
-    rows = []
+    """One table and one chart per indicator for each group; an indicator is shown when at least
+    two reports state it (one, when the batch has a single report)."""
+    need = min(2, len(ok))
+    groups = []
+    for title, units, folded in INDICATOR_GROUPS:
+        columns, charts = [], []
+        for key, label, unit in _indicator_keys(units):
+            values = [(i, e, _indicator_value(e.report, key)) for i, e in ok]
+            values = [(i, e, v) for i, e, v in values if v is not None]
+            if not values or len(values) < need:
+                continue
+            flags = _outliers([v for _, _, v in values])
+            columns.append((label, unit, {i: (v, f) for (i, _, v), f in zip(values, flags)}))
+            if len(values) >= 2:
+                charts.append(_chart(label, "%" if unit == "%" else f" {unit}",
+                                     [(_short_name(e.report), v, f) for (_, e, v), f in zip(values, flags)]))
+        if columns:
+            groups.append(_indicator_group(title, ok, columns, charts, folded))
+    if not groups:
+        return '<section id="indicators"><h2>指标对比</h2><p class="empty">没有两份以上报告共有的指标。</p></section>'
+    return ('<section id="indicators"><h2>指标对比</h2><p class="hint">各报告首次出现的数值；只列出至少两份报告都有的指标。'
+            '<span class="legend-out">红色 ▲</span> 为异常值：偏离中位数超过 5%，且稳健 z 值（中位数绝对偏差）大于 3.5；'
+            "图中虚线为中位数。</p>" + "".join(groups) + "</section>")
+
+
+def _indicator_group(title: str, ok, columns, charts: list[str], folded: bool) -> str:
+    head = _thead([("报告", "text")] + [(f"{escape(label)}<small>{unit}</small>", "num") for label, unit, _ in columns])
+    rows, without = [], 0
     for i, e in ok:
+        if not any(i in by_entry for _, _, by_entry in columns):
+            without += 1  # e.g. a budget disclosure has no execution rates: no row of dashes
+            continue
         cells = []
-        for _, _, unit, by_entry in columns:
+        for _, _, by_entry in columns:
             v, out = by_entry.get(i, (None, False))
             cells.append(_num_td(v, "", "out" if out else ""))
         name = escape(_short_name(e.report))
@@ -203,9 +240,13 @@ def _indicators(ok: list[tuple[int, ReportEntry]]) -> str:
     table = (f'<div class="scroll"><table class="sortable indicators">{head}<tbody>{"".join(rows)}</tbody></table>'
              "</div>")
     chart_html = f'<div class="charts">{"".join(charts)}</div>' if charts else ""
-    return ('<section id="indicators"><h2>指标对比</h2><p class="hint">各报告首次出现的数值。'
-            '<span class="legend-out">红色 ▲</span> 为异常值：偏离中位数超过 5%，且稳健 z 值（中位数绝对偏差）大于 3.5；虚线为中位数。</p>'
-            f"{table}{chart_html}</section>")
+    if chart_html and folded:
+        chart_html = (f'<details class="more-charts"><summary>展开图表（{len(charts)} 项；金额与人数随部门规模而异）'
+                      f"</summary>{chart_html}</details>")
+    n_out = sum(f for _, _, by_entry in columns for _, f in by_entry.values())
+    badge = f' <span class="legend-out">异常值 {n_out} 个</span>' if n_out else ""
+    note = f'<p class="hint">另有 {without} 份报告没有此类指标，未列出。</p>' if without else ""
+    return f'<h3 class="group">{title}（{len(columns)} 项）{badge}</h3>{table}{note}{chart_html}'
 
 
 def _outliers(values: list[float]) -> list[bool]:
@@ -227,23 +268,25 @@ def _chart(label: str, unit: str, items: list[tuple[str, float, bool]]) -> str:
     lo, hi = min(0.0, min(vals)), max(0.0, max(vals))
     span = (hi - lo) or 1.0
     x = lambda v: name_w + (v - lo) / span * bar_w  # noqa: E731
-    out = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
-           f'aria-label="{escape(label)}">']
+    bars, labels = [], []
     for k, (name, v, outlier) in enumerate(items):
         y = pad + k * row_h
         x0, x1 = sorted((x(0), x(v)))
         cls = "bar out" if outlier else "bar"
-        out.append(f'<g><title>{escape(name)}：{_num(v)}{unit}{"（异常值）" if outlier else ""}</title>'
-                   f'<text class="name" x="{name_w - 8}" y="{y + 15}" text-anchor="end">{escape(_fit(name, name_w - 12))}</text>'
-                   f'<rect class="{cls}" x="{x0:.1f}" y="{y + 3}" width="{max(x1 - x0, 1):.1f}" height="{row_h - 6}" rx="2"/>'
-                   f'<text class="val{" out" if outlier else ""}" x="{max(x1, x(0)) + 5:.1f}" y="{y + 15}">'
-                   f'{_num(v)}{unit}{" ▲" if outlier else ""}</text></g>')
+        bars.append(f'<g><title>{escape(name)}：{_num(v)}{unit}{"（异常值）" if outlier else ""}</title>'
+                    f'<text class="name" x="{name_w - 8}" y="{y + 15}" text-anchor="end">{escape(_fit(name, name_w - 12))}</text>'
+                    f'<rect class="{cls}" x="{x0:.1f}" y="{y + 3}" width="{max(x1 - x0, 1):.1f}" height="{row_h - 6}" rx="2"/></g>')
+        labels.append(f'<text class="val{" out" if outlier else ""}" x="{max(x1, x(0)) + 5:.1f}" y="{y + 15}">'
+                      f'{_num(v)}{unit}{" ▲" if outlier else ""}</text>')
     med = statistics.median(vals)
     bottom = pad + row_h * len(items)
-    out.append(f'<line class="axis" x1="{x(0):.1f}" y1="{pad - 2}" x2="{x(0):.1f}" y2="{bottom}"/>')
-    out.append(f'<line class="median" x1="{x(med):.1f}" y1="{pad - 2}" x2="{x(med):.1f}" y2="{bottom + 2}"/>'
-               f'<text class="medlabel" x="{x(med):.1f}" y="{bottom + 13}" text-anchor="middle">中位数 {_num(med)}{unit}</text>')
-    out.append("</svg>")
+    # bars, then the axis and the median over them, then the values over the lines (white halo)
+    out = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+           f'aria-label="{escape(label)}">', *bars,
+           f'<line class="axis" x1="{x(0):.1f}" y1="{pad - 2}" x2="{x(0):.1f}" y2="{bottom}"/>',
+           f'<line class="median" x1="{x(med):.1f}" y1="{pad - 2}" x2="{x(med):.1f}" y2="{bottom + 2}"/>'
+           f'<text class="medlabel" x="{x(med):.1f}" y="{bottom + 13}" text-anchor="middle">中位数 {_num(med)}{unit}</text>',
+           *labels, "</svg>"]
     return f'<figure class="chartbox"><figcaption>{escape(label)}</figcaption>{"".join(out)}</figure>'
 
 
@@ -380,9 +423,12 @@ def _duplicate_section(i: int, e: ReportEntry, j: int, entries: list[ReportEntry
 def _failed_section(i: int, e: ReportEntry) -> str:
     status = STATUSES.get(e.status, e.status)
     where = f'<p class="meta">{escape(str(e.pdf))}</p>' if e.pdf else ""
+    explained = STATUS_EXPLAINED.get(e.status)
+    detail = (f'<p class="msg">{escape(explained)}</p><p class="meta">程序信息：<code>{escape(e.message)}</code></p>'
+              if explained else f'<p class="msg">{escape(e.message)}</p>')
     return (f'<article class="report failed" id="r-{i}" data-file="{escape(e.file)}"><header><h3>{escape(e.file)}</h3>'
             f"{where}</header><p><span class=\"status bad\">{escape(status)}</span> "
-            f'<code>{escape(e.status)}</code></p><p class="msg">{escape(e.message)}</p></article>')
+            f"<code>{escape(e.status)}</code></p>{detail}</article>")
 
 
 # ----------------------------------------------------------------------------- small formatting helpers
@@ -566,6 +612,10 @@ figure.crop { margin: 0; }
 figure.crop img { max-width: 100%; height: auto; display: block; border: 1px solid #d1d5db; border-radius: 4px;
   box-shadow: 0 1px 3px rgba(0,0,0,.06); }
 figure.crop figcaption { font-size: .8rem; color: var(--muted); margin-top: 2px; }
+h3.group { margin: 18px 0 8px; font-size: 1.05rem; }
+details.more-charts { margin-top: 10px; }
+details.more-charts summary { cursor: pointer; color: var(--accent); font-size: .9rem; }
+table.overview td:nth-child(2), table.overview td:nth-child(5) { white-space: nowrap; }
 details.checks { margin-top: 14px; border-top: 1px dashed var(--line); padding-top: 8px; }
 details.checks summary { cursor: pointer; color: var(--muted); font-size: .9rem; }
 details.checks table { font-size: .84rem; margin-top: 6px; }

@@ -166,6 +166,23 @@ def test_indicator_charts_mark_outliers():
     assert len(re.findall(r'<td class="n out" data-v="41.0">', html)) == 1
 
 
+def test_amounts_shared_by_two_reports_are_compared_apart_from_rates():
+    from pipeline.htmlreport import ReportEntry, render_html
+
+    entries = [ReportEntry(file="a.pdf", report=_report("甲区", "财政局", 2024, three_public_budget=12.5,
+                                                          budget_execution_rate=98.0, staff_quota=30)),
+               ReportEntry(file="b.pdf", report=_report("乙区", "财政局", 2024, three_public_budget=40.0,
+                                                          budget_execution_rate=97.0))]
+    html = render_html(entries)
+    rates = html[html.index("比率与得分（1 项）"):html.index("金额与人数（1 项）")]
+    amounts = html[html.index("金额与人数（1 项）"):html.index('<section id="reports">')]
+    assert "预算执行率" in rates and "<figure" in rates and "<details" not in rates
+    assert "“三公”经费预算数" in amounts and 'data-v="40.0"' in amounts
+    assert re.search(r'<details class="more-charts">.*<figure class="chartbox"><figcaption>“三公”经费预算数', amounts,
+                     flags=re.S), "amount charts should be there, folded"
+    assert "核定编制数" not in html, "an indicator of one report only is not a comparison"
+
+
 def test_html_is_self_contained():
     from pipeline.htmlreport import ReportEntry, render_html
 
@@ -202,6 +219,7 @@ def test_write_report_from_store_failed_missing_and_duplicate_files(tmp_path):
     failed = html[html.index('<section id="failed">'):]
     assert "不是 PDF 文件" in failed and "文件开头不是 %PDF-" in failed
     assert "文件不存在" in failed and "gone.pdf: no such file" in failed
+    assert "已被删除、移动" in failed and "开头没有 %PDF 标记" in failed  # said in Chinese, whatever the message
     assert html.count(f'data-rule="cross_mention.{CONTRACT_RULE}"') == 1, "the shared report is detailed twice"
     assert re.search(r'id="r-1" data-file="b/copy_of_yantian.pdf">.*?内容与 <a href="#r-0">a/yantian_2023.pdf</a> 完全相同',
                      html)
@@ -396,6 +414,14 @@ def test_no_network_requests(browser, samples_report):
     assert any(u.startswith("file:") for u in urls), "performance log saw no request at all"
     assert all(u.startswith(("data:", "file:")) for u in urls), [u for u in urls if not u.startswith(("data:", "file:"))]
     assert _external_refs(samples_report.read_text(encoding="utf-8")) == []
+    # and should anything in the page try, the browser refuses: the CSP blocks every fetch
+    blocked = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1], seen = [];"
+        "document.addEventListener('securitypolicyviolation', e => seen.push(e.violatedDirective));"
+        "const img = new Image(); img.src = 'http://192.0.2.1/x.png'; document.body.appendChild(img);"
+        "fetch('http://192.0.2.1/x.json').catch(() => null);"
+        "setTimeout(() => done(seen), 500);")
+    assert "img-src" in blocked and "connect-src" in blocked, blocked
 
 
 @pytest.mark.browser
