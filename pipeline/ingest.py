@@ -19,7 +19,7 @@ from pathlib import Path
 from . import camelot_check, errors
 from .backends import PageRecord
 from .document import Document, Line, Page, Paragraph, Source, Table
-from .layout import char_size, cluster_lines, make_line
+from .layout import cluster_lines, make_line
 from .tables import extract_page_tables, stitch_tables
 
 _PAGE_NUMBER = re.compile(
