@@ -93,6 +93,8 @@ def _worker_main(conn, work: Callable[[str], dict]) -> None:
     """A local worker: warm the imports, say ready, then one file per message until None."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _die_with_parent()
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")  # one core per worker: -j sets the parallelism
     from . import api, extract, ingest, validate  # noqa: F401  (import once, not per file)
 
     conn.send(("ready", None))
@@ -206,6 +208,7 @@ class BatchSummary:
     processed: int = 0  # distinct contents run in this batch
     skipped: int = 0  # distinct contents already in the store
     duplicates: int = 0  # files whose content another file of this batch also has
+    forgotten: int = 0  # files of an earlier batch of this folder that are no longer there
     pages: int = 0  # pages processed in this batch
     seconds: float = 0.0
     by_status: Counter = field(default_factory=Counter)  # over all input files, from the store
@@ -233,6 +236,7 @@ class BatchSummary:
         rate = f"{self.pages / self.seconds:.1f} pages/s" if self.seconds and self.pages else "-"
         return (f"{self.files} files: {self.ok} ok, {self.failed} failed" + (f" ({causes})" if causes else "")
                 + f"; {self.processed} processed, {self.skipped} already in the store, {self.duplicates} duplicates"
+                + (f", {self.forgotten} gone from the folder" if self.forgotten else "")
                 + f"; {self.pages} pages in {self.seconds:.1f} s ({rate})")
 
 
@@ -453,6 +457,9 @@ def batch(dir: str | Path, out: str | Path = "output", jobs: int | None = None, 
     summary.files = len(found)
 
     with Store.open(out) as store:
+        if folder.is_dir():  # files deleted or renamed since the last batch of this folder leave the store
+            summary.forgotten = store.forget_missing(os.path.abspath(folder), {f.path for f in found},
+                                                     {f.sha256 for f in found if f.sha256})
         done = store.done_shas()
         by_sha: dict[str, list[InputFile]] = {}
         for f in found:

@@ -155,6 +155,21 @@ class Store:
             if not self.db.execute("SELECT 1 FROM files WHERE sha256=? LIMIT 1", (sha,)).fetchone():
                 self.db.execute("DELETE FROM reports WHERE sha256=?", (sha,))
 
+    def forget_missing(self, root: str, present: set[str], keep: set[str] = frozenset()) -> int:
+        """Drop the files under folder ``root`` (absolute) that a new walk of it did not find
+        (deleted or renamed since), and the reports that no file and no sha256 in ``keep`` (the
+        contents found by the walk: a renamed file keeps its report) has any more."""
+        prefix = root.rstrip("/\\") + "/"
+        rows = self.db.execute("SELECT path FROM files WHERE substr(path, 1, ?) = ?", (len(prefix), prefix))
+        gone = [r[0] for r in rows if r[0] not in present]
+        if gone:
+            with self._transaction():
+                self.db.executemany("DELETE FROM files WHERE path=?", [(p,) for p in gone])
+                orphans = [r[0] for r in self.db.execute(
+                    "SELECT sha256 FROM reports WHERE sha256 NOT IN (SELECT sha256 FROM files WHERE sha256 IS NOT NULL)")]
+                self.db.executemany("DELETE FROM reports WHERE sha256=?", [(s,) for s in orphans if s not in keep])
+        return len(gone)
+
     def record(self, result: dict, files: list[dict]) -> None:
         """Store one processed report and every input file that has its content, in one transaction.
 

@@ -114,8 +114,9 @@ def test_rerun_processes_nothing_and_exit_code_says_failed(corpus, first_run):
     assert _store_rows(out) == before
 
 
-def test_changed_file_is_redone_and_crash_retried(tmp_path):
-    """A file whose bytes change gets its new result; the old content's report is forgotten."""
+def test_changed_file_is_redone_renamed_file_is_not(tmp_path):
+    """A file whose bytes change gets its new result; the old content's report is forgotten.
+    A renamed file keeps its result under the new name only."""
     from pipeline import batch
     from pipeline.store import Store
 
@@ -131,6 +132,12 @@ def test_changed_file_is_redone_and_crash_retried(tmp_path):
     assert second.processed == 1 and second.status_of("report.pdf") == "no_text"
     with Store.open(out) as store:
         assert store.counts() == {"files": 1, "reports": 1}
+    target.rename(folder / "renamed.pdf")
+    third = batch(folder, out=out, jobs=1)
+    assert third.processed == 0 and third.forgotten == 1
+    assert [(r["file"], r["status"]) for r in third.reports] == [("renamed.pdf", "no_text")]
+    with Store.open(out) as store:
+        assert [r["file"] for r in store.list_reports()] == ["renamed.pdf"]
 
 
 # ----------------------------------------------------------------------------- exports
