@@ -20,6 +20,9 @@ from .schema import CheckResult, Evidence, Finding, Report
 
 REPORT_NAME = "report.html"
 MAX_PICTURED_FINDINGS = 40  # per report; beyond that findings are listed without page pictures
+# for the whole file: a picture is ~40-60 KB, so a batch of thousands of reports would otherwise
+# make an HTML file no browser opens comfortably; beyond it findings are listed without pictures
+MAX_PICTURE_BYTES = 60 * 1024 * 1024
 
 TYPES = {"performance_self_evaluation": "绩效自评报告", "final_accounts": "部门决算", "budget": "部门预算",
          "unknown": "未知类型"}
@@ -42,6 +45,11 @@ KINDS = {"ratio": "比率复算", "sum": "合计复算", "difference": "差额�
          "growth": "增长率复算", "formula": "公式复算", "cross_mention": "多处数值不一致",
          "text_vs_table": "正文与表格不一致", "table_sum": "表格合计", "table_ratio": "表格比率",
          "score": "评分复算", "score_total": "总分复算"}
+
+
+@dataclass
+class _PictureBudget:
+    left: int
 
 
 @dataclass
@@ -91,6 +99,7 @@ def render_html(entries: list[ReportEntry], *, title: str = "政府财务报告�
     for i, e in ok:
         first.setdefault(e.report.source.sha256, i)
     distinct = [(i, e) for i, e in ok if first[e.report.source.sha256] == i]
+    pictures = _PictureBudget(MAX_PICTURE_BYTES)
     n_err = sum(e.report.n_errors for _, e in distinct)
     n_warn = sum(e.report.n_warnings for _, e in distinct)
     when = (generated or datetime.now()).strftime("%Y-%m-%d %H:%M")
@@ -107,7 +116,7 @@ def render_html(entries: list[ReportEntry], *, title: str = "政府财务报告�
         _overview(entries),
         _indicators(distinct),
         '<section id="reports"><h2>各报告详情</h2>'
-        + ("".join(_report_section(i, e) if first[e.report.source.sha256] == i
+        + ("".join(_report_section(i, e, pictures) if first[e.report.source.sha256] == i
                    else _duplicate_section(i, e, first[e.report.source.sha256], entries) for i, e in ok)
            or '<p class="empty">没有可审核的报告。</p>') + "</section>",
     ]
@@ -303,7 +312,7 @@ def _fit(text: str, px: int, size: int = 12) -> str:
 
 # ----------------------------------------------------------------------------- one report
 
-def _report_section(i: int, e: ReportEntry) -> str:
+def _report_section(i: int, e: ReportEntry, pictures: _PictureBudget) -> str:
     r = e.report
     issuer = " · ".join(x for x in (r.issuer.district, r.issuer.department) if x) or "（未识别发文单位）"
     year = f'<span class="year">{r.year} 年度</span>' if r.year else ""
@@ -321,7 +330,7 @@ def _report_section(i: int, e: ReportEntry) -> str:
              f'<p class="meta">{" · ".join(facts)}</p><p class="chips">{chips}</p></header>']
     if findings:
         parts.append(f'<h4>发现的问题（{len(findings)}）</h4>')
-        parts.append(_findings_html(findings, e.pdf, r.checks))
+        parts.append(_findings_html(findings, e.pdf, r.checks, pictures))
     else:
         parts.append('<p class="clean">✓ 未发现前后矛盾。</p>')
     parts.append(_checks_html([c for c in r.checks if c.outcome != "fail"]))
@@ -329,7 +338,8 @@ def _report_section(i: int, e: ReportEntry) -> str:
     return "".join(parts)
 
 
-def _findings_html(findings: list[Finding], pdf: Path | None, checks: list[CheckResult] = ()) -> str:
+def _findings_html(findings: list[Finding], pdf: Path | None, checks: list[CheckResult] = (),
+                   pictures: _PictureBudget | None = None) -> str:
     # the stated number's interval is kept on the failed check the finding came from
     stated_iv = {(c.rule, c.stated, c.recomputed): c.stated_interval for c in checks if c.outcome == "fail"}
     cropper, problem = None, None
@@ -341,11 +351,21 @@ def _findings_html(findings: list[Finding], pdf: Path | None, checks: list[Check
             cropper = PageCropper(pdf)
         except Exception as ex:  # a PDF pdfium cannot open: findings still listed
             problem = f"无法渲染页面（{type(ex).__name__}）。"
+    pictures = pictures or _PictureBudget(MAX_PICTURE_BYTES)
     try:
-        return "".join(_finding_html(f, cropper if n < MAX_PICTURED_FINDINGS else None,
-                                     problem if n < MAX_PICTURED_FINDINGS else "问题较多，此条不附页面截图。",
-                                     stated_iv.get((f.rule, f.stated, f.recomputed)))
-                       for n, f in enumerate(findings))
+        out = []
+        for n, f in enumerate(findings):
+            if n >= MAX_PICTURED_FINDINGS:
+                use, note = None, "问题较多，此条不附页面截图。"
+            elif pictures.left <= 0:
+                use, note = None, f"页面截图总量已达上限（{MAX_PICTURE_BYTES // 2**20} MB），此条不附截图。"
+            else:
+                use, note = cropper, problem
+            html = _finding_html(f, use, note, stated_iv.get((f.rule, f.stated, f.recomputed)))
+            if use is not None:
+                pictures.left -= len(html)  # the pictures are nearly all of it
+            out.append(html)
+        return "".join(out)
     finally:
         if cropper:
             cropper.close()

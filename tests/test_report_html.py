@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import os
 import re
 import tempfile
 from pathlib import Path
@@ -13,7 +14,9 @@ import pytest
 
 from conftest import LONGHUA, REAL_FILES, SAMPLES, YANTIAN, report, require, run_cli
 
-CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
+# Debian's packages (chromium, chromium-driver; .ci/run installs them); elsewhere point these at yours
+CHROMIUM = Path(os.environ.get("GOVAUDIT_CHROMIUM", "/usr/bin/chromium"))
+CHROMEDRIVER = Path(os.environ.get("GOVAUDIT_CHROMEDRIVER", "/usr/bin/chromedriver"))
 CHROME_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
                "--window-size=1366,900"]
@@ -144,6 +147,20 @@ def test_render_html_findings_checks_and_failed_files():
     assert 'lang="zh-CN"' in html and "@media print" in html
 
 
+def test_picture_budget_keeps_the_file_openable(monkeypatch):
+    """Past the whole file's picture budget, findings are still listed, without pictures."""
+    from pipeline import htmlreport
+    from pipeline.htmlreport import ReportEntry, render_html
+
+    path, r, _ = _real_finding_report()
+    one = render_html([ReportEntry(file=path.name, report=r, pdf=path)]).count("data:image/png")
+    assert one == 3
+    monkeypatch.setattr(htmlreport, "MAX_PICTURE_BYTES", 1)  # the first finding uses it all up
+    html = render_html([ReportEntry(file=path.name, report=r, pdf=path)])
+    assert html.count("data:image/png") == 2 and "页面截图总量已达上限" in html
+    assert "两处数值不一致" in html and "一处歧义" in html
+
+
 def test_missing_pdf_still_lists_findings():
     from pipeline.htmlreport import ReportEntry, render_html
 
@@ -254,8 +271,10 @@ def samples_report(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser():
-    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-        pytest.skip(f"no headless browser ({CHROMIUM}, {CHROMEDRIVER}): apt-get install chromium chromium-driver")
+    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
+    if missing:
+        pytest.skip(f"no headless browser: {', '.join(missing)} not found (apt-get install chromium chromium-driver, "
+                    "or set GOVAUDIT_CHROMIUM / GOVAUDIT_CHROMEDRIVER)")
     try:
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
