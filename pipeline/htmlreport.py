@@ -233,21 +233,16 @@ def _indicators(ok: list[tuple[int, ReportEntry]]) -> str:
             "图中虚线为中位数。</p>" + "".join(groups) + "</section>")
 
 
+PRINT_COLUMNS = 8  # indicator columns per printed table: a page cannot scroll sideways
+
+
 def _indicator_group(title: str, ok, columns, charts: list[str], folded: bool) -> str:
-    head = _thead([("报告", "text")] + [(f"{escape(label)}<small>{unit}</small>", "num") for label, unit, _ in columns])
-    rows, without = [], 0
-    for i, e in ok:
-        if not any(i in by_entry for _, _, by_entry in columns):
-            without += 1  # e.g. a budget disclosure has no execution rates: no row of dashes
-            continue
-        cells = []
-        for _, _, by_entry in columns:
-            v, out = by_entry.get(i, (None, False))
-            cells.append(_num_td(v, "", "out" if out else ""))
-        name = escape(_short_name(e.report))
-        rows.append(f'<tr><td class="file" data-v="{name}"><a href="#r-{i}">{name}</a></td>{"".join(cells)}</tr>')
-    table = (f'<div class="scroll"><table class="sortable indicators">{head}<tbody>{"".join(rows)}</tbody></table>'
-             "</div>")
+    shown = [(i, e) for i, e in ok if any(i in by_entry for _, _, by_entry in columns)]
+    without = len(ok) - len(shown)  # e.g. a budget disclosure has no execution rates: no row of dashes
+    # on screen one sortable table scrolling sideways; on paper the same columns in slices
+    table = f'<div class="scroll screen-only">{_indicator_table(shown, columns, "sortable indicators")}</div>'
+    table += "".join(f'<div class="print-only">{_indicator_table(shown, columns[k:k + PRINT_COLUMNS], "indicators")}</div>'
+                     for k in range(0, len(columns), PRINT_COLUMNS))
     chart_html = f'<div class="charts">{"".join(charts)}</div>' if charts else ""
     if chart_html and folded:
         chart_html = (f'<details class="more-charts"><summary>展开图表（{len(charts)} 项；金额与人数随部门规模而异）'
@@ -256,6 +251,19 @@ def _indicator_group(title: str, ok, columns, charts: list[str], folded: bool) -
     badge = f' <span class="legend-out">异常值 {n_out} 个</span>' if n_out else ""
     note = f'<p class="hint">另有 {without} 份报告没有此类指标，未列出。</p>' if without else ""
     return f'<h3 class="group">{title}（{len(columns)} 项）{badge}</h3>{table}{note}{chart_html}'
+
+
+def _indicator_table(shown, columns, cls: str) -> str:
+    head = _thead([("报告", "text")] + [(f"{escape(label)}<small>{unit}</small>", "num") for label, unit, _ in columns])
+    rows = []
+    for i, e in shown:
+        cells = []
+        for _, _, by_entry in columns:
+            v, out = by_entry.get(i, (None, False))
+            cells.append(_num_td(v, "", "out" if out else ""))
+        name = escape(_short_name(e.report))
+        rows.append(f'<tr><td class="file" data-v="{name}"><a href="#r-{i}">{name}</a></td>{"".join(cells)}</tr>')
+    return f'<table class="{cls}">{head}<tbody>{"".join(rows)}</tbody></table>'
 
 
 def _outliers(values: list[float]) -> list[bool]:
@@ -271,7 +279,8 @@ def _outliers(values: list[float]) -> list[bool]:
 def _chart(label: str, unit: str, items: list[tuple[str, float, bool]]) -> str:
     """A horizontal bar per report, value labelled, outliers in red, the median dashed."""
     items = sorted(items, key=lambda t: -t[1])
-    name_w, bar_w, val_w, row_h, pad = 190, 240, 70, 22, 8
+    name_w, bar_w, row_h, pad = 190, 240, 22, 8
+    val_w = 12 + max(_text_px(f"{_num(v)}{unit} ▲") for _, v, _ in items)
     width, height = name_w + bar_w + val_w, pad * 2 + row_h * len(items) + 16
     vals = [v for _, v, _ in items]
     lo, hi = min(0.0, min(vals)), max(0.0, max(vals))
@@ -299,11 +308,16 @@ def _chart(label: str, unit: str, items: list[tuple[str, float, bool]]) -> str:
     return f'<figure class="chartbox"><figcaption>{escape(label)}</figcaption>{"".join(out)}</figure>'
 
 
+def _text_px(text: str, size: int = 12) -> float:
+    """About how wide ``text`` is at ``size``: CJK glyphs are square, others about half."""
+    return sum(size if ord(ch) > 0x2E7F else size * 0.58 for ch in text)
+
+
 def _fit(text: str, px: int, size: int = 12) -> str:
-    """Cut ``text`` to about ``px`` pixels at ``size``: CJK glyphs are square, others about half."""
+    """Cut ``text`` to about ``px`` pixels at ``size``."""
     used, out = 0.0, []
     for ch in text:
-        used += size if ord(ch) > 0x2E7F else size * 0.58
+        used += _text_px(ch, size)
         if used > px:
             return "".join(out).rstrip() + "…"
         out.append(ch)
@@ -644,8 +658,13 @@ details.checks table { font-size: .84rem; margin-top: 6px; }
 .outcome.not_applicable, .outcome.insufficient_data { color: var(--muted); background: #f3f4f6; }
 .report.failed { border-left: 5px solid var(--err); }
 footer { margin-top: 40px; color: var(--muted); font-size: .82rem; border-top: 1px solid var(--line); padding-top: 10px; }
+.print-only { display: none; }
 @media print {
   html { font-size: 11pt; }
+  .screen-only { display: none; }
+  .print-only { display: block; margin-bottom: 8px; }
+  .print-only table { table-layout: fixed; font-size: 8.5pt; border: 1px solid var(--line); }
+  .print-only table th:first-child { width: 10em; }
   body { background: #fff; }
   main { max-width: none; padding: 0; }
   .toc, .hint { display: none; }

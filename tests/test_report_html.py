@@ -180,7 +180,10 @@ def test_indicator_charts_mark_outliers():
     assert len(charts) == 1 and "预算执行率" in charts[0]
     assert charts[0].count('<rect class="bar') == 5 and charts[0].count('class="bar out"') == 1
     assert "41%" in charts[0] and "中位数 97.2%" in charts[0]
-    assert len(re.findall(r'<td class="n out" data-v="41.0">', html)) == 1
+    tables = re.findall(r'<table class="(sortable indicators|indicators)">.*?</table>', html, flags=re.S)
+    assert tables == ["sortable indicators", "indicators"]  # on screen; on paper
+    for table in re.findall(r'<table class="(?:sortable )?indicators">.*?</table>', html, flags=re.S):
+        assert len(re.findall(r'<td class="n out" data-v="41.0">', table)) == 1
 
 
 def test_amounts_shared_by_two_reports_are_compared_apart_from_rates():
@@ -407,7 +410,19 @@ def test_print_shows_folded_checks(page, samples_report):
     try:
         assert page.execute_script(shown, table), "folded checks hidden in print"
         assert not page.execute_script(shown, page.find_element(By.CSS_SELECTOR, "nav.toc"))
+        # at the width of a printed page no indicator runs off it or out of its cell: the wide
+        # table is printed in slices
+        page.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                             {"width": 720, "height": 1000, "deviceScaleFactor": 1, "mobile": False})
+        overflow = page.execute_script(
+            "const right = document.querySelector('main').getBoundingClientRect().right + 1;"
+            "const tables = Array.from(document.querySelectorAll('#indicators table')).filter(t => t.checkVisibility());"
+            "const cells = tables.flatMap(t => Array.from(t.querySelectorAll('td.n, th')));"
+            "return [tables.length, tables.filter(t => t.getBoundingClientRect().right > right).length,"
+            "        cells.filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.textContent)];")
+        assert overflow[0] >= 2 and overflow[1] == 0 and overflow[2] == [], overflow
     finally:
+        page.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
         page.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
     pdf = samples_report.parent / "report_print.pdf"
     pdf.write_bytes(base64.b64decode(page.print_page()))
