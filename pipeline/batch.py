@@ -213,7 +213,8 @@ class BatchSummary:
     seconds: float = 0.0
     by_status: Counter = field(default_factory=Counter)  # over all input files, from the store
     reports: list[dict] = field(default_factory=list)
-    exports: dict[str, str] = field(default_factory=dict)
+    exports: dict[str, str] = field(default_factory=dict)  # export name -> path written
+    notes: list[str] = field(default_factory=list)  # one-line warnings (e.g. an export that failed)
 
     @property
     def ok(self) -> int:
@@ -380,7 +381,8 @@ def _run_local(todo: list[tuple[str, str]], jobs: int, timeout: float | None, wo
                         on_result(w.task, {"path": w.path, "status": errors.CRASHED,
                                            "message": _crash_message(w.path, w.proc.exitcode)})
                     elif not w.ready:
-                        raise RuntimeError(f"a batch worker failed to start (exit code {w.proc.exitcode})")
+                        raise BatchError(f"a batch worker failed to start (exit code {w.proc.exitcode}); a script "
+                                         "that calls batch() needs it under `if __name__ == '__main__':`")
                     w.task = None
                     w.stop(kill=True)
                     workers[i] = _Worker(ctx, work)
@@ -505,7 +507,11 @@ def batch(dir: str | Path, out: str | Path = "output", jobs: int | None = None, 
         except ImportError:
             pass
         else:
-            summary.exports["html"] = str(write_report(out))
+            try:
+                summary.exports["report.html"] = str(write_report(out))
+            except Exception as e:  # the results are safe in the store; `govaudit report` can retry
+                summary.notes.append(f"report.html not written ({type(e).__name__}: {e}); "
+                                     f"retry with `govaudit report {out}`")
     return summary
 
 

@@ -59,7 +59,9 @@ def batch(dir: str, out: str, jobs: int | None, timeout: float, dask_scheduler: 
         click.echo(f"no PDF files under {dir}")
     click.echo(str(summary))
     if summary.exports:
-        click.echo(f"exports in {out}/: " + ", ".join(Path(p.split(' (')[0]).name for p in summary.exports.values()))
+        click.echo(f"exports in {out}/: " + ", ".join(summary.exports))
+    for note in summary.notes:
+        click.echo(f"govaudit: warning: {note}", err=True)
     sys.exit(summary.exit_code)
 
 

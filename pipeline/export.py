@@ -92,7 +92,6 @@ def write_exports(out_dir: str | Path, formats=FORMATS) -> dict[str, str]:
     written: dict[str, str] = {}
     with Store.open(out, create=False) as store:
         tables = frames(store) if formats & {"csv", "xlsx", "parquet"} else {}
-        keys = indicator_keys()
         if "csv" in formats:
             for name, df in tables.items():
                 path = out / f"{name}.csv"
@@ -105,11 +104,11 @@ def write_exports(out_dir: str | Path, formats=FORMATS) -> dict[str, str]:
                 written[f"{name}.parquet"] = str(path)
         if "xlsx" in formats:
             path = out / XLSX_NAME
-            _atomic(path, lambda tmp: _write_xlsx(tmp, tables, keys))
+            _atomic(path, lambda tmp: _write_xlsx(tmp, tables))
             written[XLSX_NAME] = str(path)
         if "json" in formats:
-            n = _write_json_reports(store, out / REPORTS_DIR)
-            written[REPORTS_DIR] = f"{out / REPORTS_DIR} ({n} reports)"
+            _write_json_reports(store, out / REPORTS_DIR)
+            written[REPORTS_DIR] = str(out / REPORTS_DIR)
     return written
 
 
@@ -126,7 +125,7 @@ def _atomic(path: Path, write) -> None:
 
 # ----------------------------------------------------------------------------- xlsx
 
-def zh_headers(columns: list[str], sheet: str, keys: list[str]) -> list[str]:
+def zh_headers(columns: list[str], sheet: str) -> list[str]:
     """Chinese column names: catalog label and unit for indicator columns (e.g. 编外人员控制率（%）)."""
     from .catalog import catalog
 
@@ -144,7 +143,7 @@ def zh_headers(columns: list[str], sheet: str, keys: list[str]) -> list[str]:
     return names
 
 
-def _write_xlsx(path: Path, tables: dict, keys: list[str]) -> None:
+def _write_xlsx(path: Path, tables: dict) -> None:
     import math
 
     from openpyxl import Workbook
@@ -156,7 +155,7 @@ def _write_xlsx(path: Path, tables: dict, keys: list[str]) -> None:
     wb.remove(wb.active)
     for name, df in tables.items():
         ws = wb.create_sheet(SHEETS[name])
-        headers = zh_headers(list(df.columns), name, keys)
+        headers = zh_headers(list(df.columns), name)
         ws.append(headers)
         for cell in ws[1]:
             cell.font = Font(bold=True)

@@ -270,7 +270,7 @@ def test_killed_batch_resumes_and_loses_nothing(tmp_path):
     from pipeline import batch
 
     folder = tmp_path / "in"
-    files = [_link(REAL_FILES[k], folder / f"{k}.pdf") for k in ("shehuigongzuobu", "wanlijiedao", "shangwuwei")]
+    files = [_link(p, folder / p.name) for p in (*REAL_FILES.values(), YANTIAN, LONGHUA)]
     bad = make_bad_files(tmp_path / "bad")
     shutil.copyfile(bad["not_a_pdf.pdf"][0], folder / "not_a_pdf.pdf")
     out = tmp_path / "out"
@@ -288,8 +288,14 @@ def test_killed_batch_resumes_and_loses_nothing(tmp_path):
                 break
         time.sleep(0.05)
     assert proc.poll() is None, f"batch ended before it could be killed: {proc.stderr.read().decode()}"
+    workers = _children(proc.pid)
+    assert workers  # the worker process(es), and multiprocessing's resource tracker
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    deadline = time.monotonic() + 10  # no orphan is left running
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [pid for pid in workers if _alive(pid)]
     done_before = _n_reports(out)
     assert 1 <= done_before < len(files) + 1
 
@@ -300,6 +306,26 @@ def test_killed_batch_resumes_and_loses_nothing(tmp_path):
     assert _n_reports(out) == len(files) + 1
     assert {r["file"]: r["status"] for r in rows} == {**{p.name: "ok" for p in files}, "not_a_pdf.pdf": "not_pdf"}
     assert batch(folder, out=out, jobs=1).processed == 0
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
 
 
 def crash_on_boom(path: str) -> dict:
