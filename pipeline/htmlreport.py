@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import base64
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from html import escape
 from pathlib import Path
+from typing import Callable
 
 from .schema import CheckResult, Evidence, Finding, Report
 
@@ -54,21 +56,31 @@ class _PictureBudget:
 
 @dataclass
 class ReportEntry:
-    """One input file of the batch: its status and, when it was read, its report."""
+    """One input file of the batch: its status and, when it was read, its report.
+
+    ``report`` may be a light copy without ``checks`` (all the overview and the indicator tables
+    need); ``load`` then gives the full report, fetched only while its own section is written."""
 
     file: str
     status: str = "ok"
     message: str = ""
     report: Report | None = None
     pdf: Path | None = None  # the input PDF, for page pictures
+    load: Callable[[], Report] | None = field(default=None, repr=False)
+
+    def full(self) -> Report | None:
+        return self.load() if self.load is not None else self.report
 
 
 # ----------------------------------------------------------------------------- entry points
 
 def write_report(out_dir: str | Path) -> Path:
     """Write ``OUT/report.html`` from the batch store in ``out_dir``; return its path."""
+    from .store import Store
+
     out_dir = Path(out_dir)
-    html = render_html(entries_from_store(out_dir), source=str(out_dir.resolve()))
+    with Store.open(out_dir, create=False) as store:
+        html = render_html(entries_from_store(store), source=str(out_dir.resolve()))
     path = out_dir / REPORT_NAME
     tmp = path.with_suffix(".html.tmp")
     tmp.write_text(html, encoding="utf-8")
@@ -76,16 +88,19 @@ def write_report(out_dir: str | Path) -> Path:
     return path
 
 
-def entries_from_store(out_dir: Path) -> list[ReportEntry]:
-    from .store import Store
-
+def entries_from_store(store) -> list[ReportEntry]:
+    """One entry per input file of an open :class:`pipeline.store.Store`, holding light reports;
+    the store must stay open while the entries are rendered."""
+    light: dict[str, Report] = {}  # two names with the same bytes share one report
     entries = []
-    with Store.open(out_dir, create=False) as store:
-        for row in store.list_reports():
-            report = store.load_report(row["sha256"]) if row.get("status") == "ok" and row.get("sha256") else None
-            entries.append(ReportEntry(file=row["file"], status=row.get("status") or "ok",
-                                       message=row.get("message") or "", report=report,
-                                       pdf=Path(row["path"]) if row.get("path") else None))
+    for row in store.list_reports():
+        sha, report, load = row.get("sha256"), None, None
+        if row.get("status") == "ok" and sha:
+            if sha not in light:
+                light[sha] = store.load_report(sha).model_copy(update={"checks": []})
+            report, load = light[sha], partial(store.load_report, sha)
+        entries.append(ReportEntry(file=row["file"], status=row.get("status") or "ok", message=row.get("message") or "",
+                                   report=report, pdf=Path(row["path"]) if row.get("path") else None, load=load))
     return entries
 
 
@@ -327,7 +342,7 @@ def _fit(text: str, px: int, size: int = 12) -> str:
 # ----------------------------------------------------------------------------- one report
 
 def _report_section(i: int, e: ReportEntry, pictures: _PictureBudget) -> str:
-    r = e.report
+    r = e.full()
     issuer = " · ".join(x for x in (r.issuer.district, r.issuer.department) if x) or "（未识别发文单位）"
     year = f'<span class="year">{r.year} 年度</span>' if r.year else ""
     facts = [TYPES.get(r.report_type, r.report_type), f"{r.source.pages} 页"]

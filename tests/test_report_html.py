@@ -245,6 +245,8 @@ def test_write_report_from_store_failed_missing_and_duplicate_files(tmp_path):
                      html)
     assert f"<b>{r.n_errors}</b><span>处错误" in html  # counted once
     assert "data:image/png;base64," in html  # pictures from the path the store recorded
+    n_passed = sum(c.outcome == "pass" for c in r.checks)
+    assert f"通过 {n_passed} 项" in html, "the section is written from the full report, checks included"
 
 
 def test_cli_report_needs_a_store(tmp_path):
