@@ -47,7 +47,7 @@ def big_pdf(path: Path, pages: int) -> Path:
 
 
 def run(folder: Path, out: Path, jobs: int, timeout: float):
-    from pipeline.batch import batch
+    from pipeline.runner import batch
 
     s = batch(folder, out=out, jobs=jobs, timeout=timeout, exports=False)
     ok_pages = sum(r["pages"] or 0 for r in s.reports)

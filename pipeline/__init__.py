@@ -13,6 +13,6 @@ def __getattr__(name: str):
         from . import api
         return getattr(api, name)
     if name == "batch":
-        from .batch import batch
+        from .runner import batch
         return batch
     raise AttributeError(name)

@@ -44,7 +44,7 @@ def batch(dir: str, out: str, jobs: int | None, timeout: float, dask_scheduler: 
     """
     from pathlib import Path
 
-    from .batch import BatchError, batch as run_batch
+    from .runner import BatchError, batch as run_batch
 
     if not Path(dir).exists():
         _fail(f"{dir}: no such folder")

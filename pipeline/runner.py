@@ -30,7 +30,6 @@ import os
 import signal
 import sys
 import time
-import types
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -114,7 +113,7 @@ def run_isolated(path: str, timeout: float | None = DEFAULT_TIMEOUT) -> dict:
     import json
     import subprocess
 
-    cmd = [sys.executable, "-m", "pipeline.batch", "--one", path]
+    cmd = [sys.executable, "-m", "pipeline.runner", "--one", path]
     try:
         proc = subprocess.run(cmd, capture_output=True, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -515,20 +514,8 @@ def batch(dir: str | Path, out: str | Path = "output", jobs: int | None = None, 
     return summary
 
 
-class _CallableModule(types.ModuleType):
-    """``from pipeline import batch`` gives this module instead of the function once
-    ``pipeline.batch`` has been imported (a submodule shadows the package's lazy attribute);
-    calling the module calls :func:`batch`, so both spellings work."""
-
-    def __call__(self, *args, **kwargs) -> BatchSummary:
-        return batch(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
-
-
 def _main_one(path: str) -> None:
-    """``python -m pipeline.batch --one PDF``: process_file as one JSON line on stdout (run_isolated)."""
+    """``python -m pipeline.runner --one PDF``: process_file as one JSON line on stdout (run_isolated)."""
     import json
 
     _die_with_parent()
@@ -541,4 +528,4 @@ if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--one":
         _main_one(sys.argv[2])
     else:
-        sys.exit("usage: python -m pipeline.batch --one PDF")
+        sys.exit("usage: python -m pipeline.runner --one PDF")
