@@ -536,8 +536,31 @@ def _score_total(ctx: Context) -> list[CheckResult]:
     return results
 
 
+def score_range_checks(ctx: Context) -> list[CheckResult]:
+    """Every item of the scoring table scores between 0 and its 分值 (rules.yaml: score_within_max)."""
+    if not rules_config().get("score_within_max"):
+        return []
+    results = []
+    for s in ctx.report.scores:
+        if s.score is None or s.max_score is None:
+            continue
+        name = s.level3 or s.level2 or s.level1
+        rule = f"score.range.{name}"
+        stated = _score_value(s)
+        common = dict(stated=s.score, recomputed=s.max_score, interval=Interval(0.0, s.max_score),
+                      stated_interval=stated, evidence=[_score_evidence(s)])
+        if 0 <= stated.hi and stated.lo <= s.max_score:
+            results.append(_result(rule, "score_range", "pass", f"“{name}”得分 {fmt(s.score)} 在 0～{fmt(s.max_score)} 分之间",
+                                   **common))
+        else:
+            results.append(_result(rule, "score_range", "fail", severity="error",
+                                   message=f"“{name}”得分 {fmt(s.score)} 超出该项分值 {fmt(s.max_score)} 分", **common))
+    return results
+
+
 # --------------------------------------------------------------------------------------- engine
-CHECKS = (formula_checks, cross_mention_checks, table_sum_checks, table_ratio_checks, score_checks)
+CHECKS = (formula_checks, cross_mention_checks, table_sum_checks, table_ratio_checks, score_checks,
+          score_range_checks)
 
 
 def validate(report: Report, doc: Document | None = None) -> Report:

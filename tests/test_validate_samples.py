@@ -167,6 +167,8 @@ table_ratio.表1-4.合计 table_ratio.表1-4.土地、房屋及构筑物 table_r
 table_ratio.表1-4.车辆 table_ratio.表1-4.单价100万(含)以上(不含车辆) table_ratio.表1-4.文物和陈列品(个、件等)
 table_ratio.表1-4.图书档案(本、套等) table_ratio.表1-4.家具、用具(个、套等) table_ratio.表1-4.特种动植物(个、套等)
 table_ratio.表2.“三公”经费支出合计 table_ratio.表2.日常公用经费支出合计
+score.range.预算编制合理性 score.range.编外人员控制率 score.range.公用经费控制率 score.range.惠企助企安企
+score.range.公众或服务对象满意度
 """
 
 LONGHUA_PASS = """
@@ -181,6 +183,7 @@ text_vs_table.quarterly_progress_q3 text_vs_table.quarterly_progress_q4 text_vs_
 text_vs_table.quarterly_timing_rate_q1 text_vs_table.quarterly_timing_rate_q2
 text_vs_table.quarterly_timing_rate_q3 text_vs_table.quarterly_timing_rate_q4
 table_ratio.p19.第一季度 table_ratio.p19.第二季度 table_ratio.p19.第三季度 table_ratio.p19.第四季度
+score.range.部门决策 score.range.部门管理 score.range.部门绩效
 """
 
 
