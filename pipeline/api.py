@@ -14,7 +14,7 @@ from .schema import Report
 
 def build_report(doc: Document) -> Report:
     """Document -> Report with issuer, year, type, indicators and scores (no validation)."""
-    from .extract import extract_indicators
+    from .extractors import extract_indicators
     from .metadata import detect
 
     meta = detect(doc)

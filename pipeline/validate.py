@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from .catalog import EXACT_UNITS, Catalog, catalog, rules_config
 from .document import Document, Row, Table
-from .extract import clean_label, column_titles
+from .extractors import clean_label, column_titles
 from .interval import Formula, Interval
 from .numbers import parse_number
 from .schema import CheckResult, Evidence, Finding, Indicator, Report, Score

@@ -417,7 +417,8 @@ def test_dask_scheduler_unreachable_one_line(tmp_path):
 
 
 def test_api_names_are_the_functions():
-    import pipeline.runner  # noqa: F401  (importing the module must not shadow the function)
+    # importing the stages must not shadow the API functions of the same package
+    import pipeline.api, pipeline.extractors, pipeline.runner, pipeline.validate  # noqa: F401,E401
     from pipeline import audit, batch, extract
 
     assert callable(batch) and batch.__name__ == "batch" and batch.__module__ == "pipeline.runner"
