@@ -155,3 +155,20 @@ def test_absent_indicators_are_absent():
     assert not absent & expected, "the expected file lists one of them: fix the test, not the code"
     assert not keys & absent, keys & absent
     assert keys == expected
+
+
+@pytest.mark.parametrize("path", [YANTIAN, LONGHUA])
+def test_sample_embeds_a_truetype_cjk_font(path):
+    from pypdf import PdfReader
+
+    fonts = {}
+    for page in PdfReader(str(path)).pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            for desc_font in font.get("/DescendantFonts", [font]):
+                desc = desc_font.get_object().get("/FontDescriptor")
+                if desc is not None:
+                    fonts[str(font["/BaseFont"])] = "/FontFile2" in desc.get_object()
+    assert fonts and all(fonts.values()), fonts  # every font embedded as TrueType (FontFile2)
+    assert any("WenQuanYi" in name for name in fonts)
+    assert not any("Noto" in name for name in fonts)
