@@ -91,6 +91,16 @@ class Context:
         return e.label if e else key
 
 
+def _verdict(rule: str, kind: str, ok: bool, passed: str, failed: str, *, stated: Interval, recomputed: Interval,
+             evidence: list[Evidence], stated_value: float | None = None) -> CheckResult:
+    """pass or an error, for checks whose recomputation is one interval (sums, scores)."""
+    common = dict(stated=stated.mid if stated_value is None else stated_value, recomputed=round(recomputed.mid, 6),
+                  interval=recomputed, stated_interval=stated, evidence=evidence)
+    if ok:
+        return _result(rule, kind, "pass", passed, **common)
+    return _result(rule, kind, "fail", failed, severity="error", **common)
+
+
 def _result(rule: str, kind: str, outcome: str, message: str, *, severity=None, stated=None, recomputed=None,
             interval: Interval | None = None, stated_interval: Interval | None = None,
             evidence: list[Evidence] | None = None) -> CheckResult:
@@ -353,16 +363,10 @@ def table_sum_checks(ctx: Context) -> list[CheckResult]:
                 what = f"{name}“{parent.label or row_label(parent.row)}”行“{title}”列"
                 kids_text = " + ".join(k.row.cells[j].text or "0" for k, _ in parts)
                 rule = f"table_sum.{_table_id(t)}.{parent.label or clean_label(row_label(parent.row))}.{title}"
-                if total.overlaps(stated):
-                    results.append(_result(rule, "table_sum", "pass", f"{what} {parent.row.cells[j].text} = {kids_text}",
-                                           stated=stated.mid, recomputed=round(total.mid, 6), interval=total,
-                                           stated_interval=stated, evidence=evidence))
-                else:
-                    results.append(_result(rule, "table_sum", "fail", severity="error",
-                                           message=f"{what}写作 {parent.row.cells[j].text}，"
-                                                   f"其分项之和 {kids_text} = {fmt(total.mid)}，不相等",
-                                           stated=stated.mid, recomputed=round(total.mid, 6), interval=total,
-                                           stated_interval=stated, evidence=evidence))
+                results.append(_verdict(
+                    rule, "table_sum", total.overlaps(stated), f"{what} {parent.row.cells[j].text} = {kids_text}",
+                    f"{what}写作 {parent.row.cells[j].text}，其分项之和 {kids_text} = {fmt(total.mid)}，不相等",
+                    stated=stated, recomputed=total, evidence=evidence))
     return results
 
 
@@ -496,16 +500,10 @@ def score_checks(ctx: Context) -> list[CheckResult]:
         best = (ok or candidates)[0] if candidates else None
         if best is None:
             continue
-        if ok:
-            results.append(_result(rule, "score", "pass", f"“{item['item']}”得分 {fmt(row.score)} 与评分标准复算一致",
-                                   stated=row.score, recomputed=round(best.mid, 6), interval=best,
-                                   stated_interval=stated, evidence=evidence))
-        else:
-            results.append(_result(rule, "score", "fail", severity="error",
-                                   message=f"“{item['item']}”得分写作 {fmt(row.score)}，按报告自身评分标准和指标值应得 "
-                                           f"{fmt(best.mid)} 分",
-                                   stated=row.score, recomputed=round(best.mid, 6), interval=best,
-                                   stated_interval=stated, evidence=evidence))
+        results.append(_verdict(
+            rule, "score", bool(ok), f"“{item['item']}”得分 {fmt(row.score)} 与评分标准复算一致",
+            f"“{item['item']}”得分写作 {fmt(row.score)}，按报告自身评分标准和指标值应得 {fmt(best.mid)} 分",
+            stated=stated, recomputed=best, evidence=evidence, stated_value=row.score))
     results.extend(_score_total(ctx))
     return results
 
@@ -524,15 +522,10 @@ def _score_total(ctx: Context) -> list[CheckResult]:
         stated = g[0]
         evidence = [v.evidence for v in g] + [_score_evidence(s) for s in items]
         what = f"{len(items)} 项得分之和"
-        if total.overlaps(stated.interval):
-            results.append(_result("score.total", "score_total", "pass", f"总分 {stated.text} = {what} {fmt(total.mid)}",
-                                   stated=stated.value, recomputed=round(total.mid, 6), interval=total,
-                                   stated_interval=stated.interval, evidence=evidence))
-        else:
-            results.append(_result("score.total", "score_total", "fail", severity="error",
-                                   message=f"自评总分写作 {stated.text}，而{what}为 {fmt(total.mid)}",
-                                   stated=stated.value, recomputed=round(total.mid, 6), interval=total,
-                                   stated_interval=stated.interval, evidence=evidence))
+        results.append(_verdict(
+            "score.total", "score_total", total.overlaps(stated.interval), f"总分 {stated.text} = {what} {fmt(total.mid)}",
+            f"自评总分写作 {stated.text}，而{what}为 {fmt(total.mid)}",
+            stated=stated.interval, recomputed=total, evidence=evidence, stated_value=stated.value))
     return results
 
 
