@@ -10,18 +10,37 @@ from pathlib import Path
 
 import yaml
 
+from .errors import PatternsError
+
 PATTERNS_DIR = Path(os.environ.get("GOVAUDIT_PATTERNS", Path(__file__).resolve().parent.parent / "patterns"))
 
-CANONICAL_UNIT = {"rate": "%", "amount": "万元", "count": "人", "vehicles": "辆", "score": "分"}
-# conversion of printed units to the canonical one (factor, decimal shift)
+# conversion of printed amounts to 万元 (factor, decimal shift); kinds and their units are data
+# (patterns/indicators.yaml `units`, first unit canonical)
 UNIT_SCALE = {"万元": (1.0, 0), "元": (1e-4, 4), "千元": (0.1, 1), "亿元": (1e4, -4)}
-EXACT_UNITS = {"人", "辆"}
 
 
 @lru_cache(maxsize=None)
 def load_yaml(name: str) -> dict:
-    with open(PATTERNS_DIR / name, encoding="utf-8") as f:
-        return yaml.safe_load(f)
+    path = PATTERNS_DIR / name
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = yaml.safe_load(f)
+    except OSError as e:
+        raise PatternsError(f"cannot read {path}: {e.strerror}") from None
+    except yaml.YAMLError as e:
+        where = getattr(e, "problem_mark", None)
+        at = f" line {where.line + 1}" if where else ""
+        raise PatternsError(f"{path}{at}: not valid YAML ({getattr(e, 'problem', None) or e})") from None
+    if not isinstance(data, dict):
+        raise PatternsError(f"{path}: expected a mapping at the top")
+    return data
+
+
+def _compile(pattern: str, where: str) -> re.Pattern:
+    try:
+        return re.compile(pattern)
+    except re.error as e:
+        raise PatternsError(f"{PATTERNS_DIR}/{where}: bad regex {pattern!r} ({e})") from None
 
 
 @dataclass
@@ -36,10 +55,7 @@ class Entry:
     formula: str | None = None
     fallback_formulas: list[str] = field(default_factory=list)
     alternative_formulas: list[str] = field(default_factory=list)
-
-    @property
-    def unit(self) -> str:
-        return CANONICAL_UNIT[self.kind]
+    unit: str = ""  # the canonical unit of its kind
 
 
 @dataclass
@@ -54,6 +70,7 @@ class Catalog:
     phase_default: dict[str, str]
     series: list[dict]
     userdict: list[str]
+    exact_units: frozenset[str] = frozenset()  # whole counts: "22 人" is exactly 22
     value_re: re.Pattern = field(init=False)
 
     def __post_init__(self):
@@ -89,25 +106,31 @@ def _expand(raw: dict) -> list[dict]:
 def catalog() -> Catalog:
     data = load_yaml("indicators.yaml")
     entries: dict[str, Entry] = {}
+    units = data["units"]
     for raw in itertools.chain.from_iterable(_expand(r) for r in data["indicators"]):
+        if raw.get("kind") not in units:
+            raise PatternsError(f"{PATTERNS_DIR}/indicators.yaml: {raw.get('key')}: kind {raw.get('kind')!r} is not one of "
+                             f"the kinds under `units` ({', '.join(units)})")
         e = Entry(
             key=raw["key"], label=raw.get("label", raw["key"]), kind=raw["kind"],
-            names=[re.compile(p) for p in raw.get("names", [])],
-            terms=[re.compile(p) for p in raw.get("terms", [])],
+            names=[_compile(p, f"indicators.yaml: {raw['key']}") for p in raw.get("names", [])],
+            terms=[_compile(p, f"indicators.yaml: {raw['key']}") for p in raw.get("terms", [])],
             subject=raw.get("subject"), phase=raw.get("phase"), formula=raw.get("formula"),
             fallback_formulas=raw.get("fallback_formulas", []),
             alternative_formulas=raw.get("alternative_formulas", []),
+            unit=units[raw["kind"]][0],
         )
         if e.key in entries:
-            raise ValueError(f"patterns/indicators.yaml: key {e.key} defined twice")
+            raise PatternsError(f"{PATTERNS_DIR}/indicators.yaml: key {e.key} defined twice")
         entries[e.key] = e
     return Catalog(
         entries=entries, number=data["number"], gap=data["gap"], units=data["units"],
         reject_after=data.get("reject_after", []),
-        subjects={k: [re.compile(p) for p in v] for k, v in data["subjects"].items()},
-        phases={k: [re.compile(p) for p in v] for k, v in data["phases"].items()},
+        subjects={k: [_compile(p, f"indicators.yaml: subjects.{k}") for p in v] for k, v in data["subjects"].items()},
+        phases={k: [_compile(p, f"indicators.yaml: phases.{k}") for p in v] for k, v in data["phases"].items()},
         phase_default=data.get("phase_default", {}), series=data.get("series", []),
         userdict=data.get("userdict", []),
+        exact_units=frozenset(u for kind in data.get("exact_kinds", []) for u in units[kind]),
     )
 
 

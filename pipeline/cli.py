@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .errors import InputError
+from .errors import InputError, PatternsError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -24,6 +24,8 @@ def _run(fn, path: str):
         return fn(path)
     except InputError as e:
         _fail(e.message)
+    except PatternsError:
+        raise  # the group reports it
     except Exception as e:  # a bug of ours: say so in one line, keep the traceback for --debug
         if _debug():
             raise
@@ -44,7 +46,15 @@ def _write_json(data: dict, output: str | None) -> None:
         click.echo(text)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except PatternsError as e:  # a broken patterns/ folder: the user's data, one line, exit 2
+            _fail(f"patterns: {e}")
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="govaudit")
 def main() -> None:
     """Turn Chinese government finance reports (PDF) into structured, checked data."""
@@ -121,19 +131,13 @@ def schema() -> None:
     click.echo(json.dumps(Report.model_json_schema(), ensure_ascii=False, indent=2))
 
 
-def _register_more_commands() -> None:
+def _add_commands() -> None:
     """Commands that live in their own modules (each keeps its heavy imports inside the command)."""
-    import importlib
+    from .cli_batch import COMMANDS as batch_commands
+    from .cli_report import COMMANDS as report_commands
 
-    for module in ("cli_batch", "cli_report"):
-        try:
-            mod = importlib.import_module(f"pipeline.{module}")
-        except ModuleNotFoundError as e:
-            if e.name != f"pipeline.{module}":
-                raise
-            continue
-        for cmd in mod.COMMANDS:
-            main.add_command(cmd)
+    for cmd in (*batch_commands, *report_commands):
+        main.add_command(cmd)
 
 
-_register_more_commands()
+_add_commands()

@@ -14,6 +14,11 @@ class InputError(Exception):
         return self.message
 
 
+class PatternsError(Exception):
+    """The data in patterns/ cannot be used (a YAML error, an unknown kind, a bad regex): the
+    user's configuration, reported in one line like bad input."""
+
+
 # status words, shared by the CLI, the batch and the store
 MISSING = "missing"
 NOT_PDF = "not_pdf"

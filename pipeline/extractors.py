@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .catalog import CANONICAL_UNIT, Catalog, Entry, catalog, tables_config
+from .catalog import Catalog, Entry, catalog, tables_config
 from .document import Document, Paragraph, Row, Table
 from .numbers import parse_number, to_canonical
 from .schema import Indicator, Score
@@ -358,7 +358,3 @@ def _score_table(t: Table, spec: dict, total_entry: Entry, section: str | None) 
                             bbox=(score_cell.bbox if score_cell and score_cell.bbox else row.bbox),
                             quote=row.raw, decimals=sc[1] if sc else 2))
     return scores, totals
-
-
-def canonical_unit(kind: str) -> str:
-    return CANONICAL_UNIT[kind]

@@ -12,7 +12,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from .catalog import EXACT_UNITS, Catalog, catalog, rules_config
+from .catalog import Catalog, catalog, rules_config
 from .document import Document, Row, Table
 from .extractors import clean_label, column_titles
 from .interval import Formula, Interval
@@ -35,7 +35,7 @@ class Value:
 
 
 def indicator_value(ind: Indicator) -> Value:
-    exact = ind.unit in EXACT_UNITS
+    exact = ind.unit in catalog().exact_units
     return Value(Interval.printed(ind.value, ind.decimals, exact), ind.value, ind.raw_text,
                  Evidence(page=ind.page, bbox=ind.bbox, quote=ind.quote, label=ind.key, value_text=ind.raw_text))
 

@@ -57,15 +57,39 @@ def test_new_wording_is_added_in_patterns_not_code(tmp_path):
     text = text.replace("names: ['机关运行经费(?:支出)?(?:决算数?)?']",
                         "names: ['机关运行经费(?:支出)?(?:决算数?)?', '公用经费']")
     (pats / "indicators.yaml").write_text(text, encoding="utf-8")
-    import os
-    import subprocess
-    import sys
-    env = {**os.environ, "GOVAUDIT_PATTERNS": str(pats)}
     before = json.loads(run_cli("extract", str(REAL_FILES["shehuigongzuobu"])).stdout)
-    after = json.loads(subprocess.run([sys.executable, "-m", "pipeline", "extract", str(REAL_FILES["shehuigongzuobu"])],
-                                      capture_output=True, text=True, env=env, cwd=ROOT).stdout)
+    after = json.loads(_run_with_patterns(pats, "extract", str(REAL_FILES["shehuigongzuobu"])).stdout)
 
     def ops(data):
         return sorted(i["value"] for i in data["indicators"] if i["key"] == "institutional_operating_actual")
     assert ops(before) == [10.23]
     assert ops(after) == [10.23, 10.23]  # "公用经费10.23万元" (p20) now counts too
+
+
+def _run_with_patterns(pats, *args):
+    import os
+    import subprocess
+    import sys
+    env = {**os.environ, "GOVAUDIT_PATTERNS": str(pats)}
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, env=env,
+                          cwd=ROOT, timeout=300)
+
+
+def test_broken_patterns_folder_is_one_line_exit_2(tmp_path):
+    pats = tmp_path / "patterns"
+    shutil.copytree(ROOT / "patterns", pats)
+    good = (pats / "indicators.yaml").read_text(encoding="utf-8")
+    cases = {
+        "unknown kind": (good.replace("kind: vehicles", "kind: cars", 1), "kind 'cars'"),
+        "bad regex": (good.replace("names: ['共有车辆'", "names: ['共有(车辆'", 1), "bad regex"),
+        "not YAML": (good + "\n  - key: [\n", "not valid YAML"),
+    }
+    for what, (text, says) in cases.items():
+        assert text != good, what
+        (pats / "indicators.yaml").write_text(text, encoding="utf-8")
+        for args in (("patterns",), ("extract", str(ROOT / "samples" / "longhua_2019.pdf"))):
+            res = _run_with_patterns(pats, *args)
+            assert res.returncode == 2, (what, args, res.stderr[-300:])
+            lines = res.stderr.strip().splitlines()
+            assert len(lines) == 1 and lines[0].startswith("govaudit: patterns: ") and says in lines[0], (what, lines)
+            assert str(pats) in lines[0]

@@ -73,3 +73,24 @@ def test_table_sum_on_function_classification_codes():
     hits = [c for c in r.checks if c.kind == "table_sum" and c.evidence[0].page == 8 and c.stated == 307.82]
     assert hits and all(c.outcome == "pass" for c in hits)
     assert any(abs(c.recomputed - (264.87 + 10.82 + 2.71 + 29.42)) < 1e-6 for c in hits)
+
+
+@pytest.mark.parametrize("name, projects, budget, page", [
+    ("caizhengju", 4, 598.42, 23),  # then 绩效跟踪评价 … 598.42 and 绩效自评 … 598.42: not goal-setting
+    ("shangwuwei", 25, 11381.60, 22),
+    ("shehuigongzuobu", 1, 175.52, 21),
+    ("wanlijiedao", 5, 3328.13, 29),
+])
+def test_performance_goal_projects(name, projects, budget, page):
+    """编报绩效目标的项目 N 个，涉及预算金额 …: the 项目绩效目标 these reports share with type 1."""
+    r = report(str(REAL_FILES[name]))
+    assert values(r, "performance_goal_projects") == [(projects, "text", page)]
+    assert values(r, "performance_goal_budget") == [(budget, "text", page)]
+    goal = next(i for i in r.indicators if i.key == "performance_goal_projects")
+    assert goal.unit == "个" and goal.decimals == 0
+
+
+def test_fixed_assets_stated_in_prose():
+    # "固定资产3149.52万元，其中：…；其他固定资产0万元": the total, not the 其他 line
+    r = report(str(REAL_FILES["wanlijiedao"]))
+    assert values(r, "fixed_assets_total") == [(3149.52, "text", 29)]
