@@ -94,7 +94,10 @@ def _worker_main(conn, work: Callable[[str], dict]) -> None:
     _die_with_parent()
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")  # one core per worker: -j sets the parallelism
-    from . import api, extract, ingest, validate  # noqa: F401  (import once, not per file)
+    from . import api, extractors, ingest, validate  # noqa: F401  (import once, not per file)
+    from .words import warm_up
+
+    warm_up()  # jieba and the catalog, once per worker
 
     conn.send(("ready", None))
     while True:

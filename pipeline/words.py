@@ -32,6 +32,12 @@ def _tokenizer():
     return tk
 
 
+def warm_up() -> None:
+    """Build the jieba dictionary (about a second) now, e.g. when a batch worker starts, rather
+    than inside the first file's timing."""
+    _tokenizer()
+
+
 @lru_cache(maxsize=4096)
 def boundaries(text: str) -> frozenset[int]:
     pos, out = 0, {0}
