@@ -199,15 +199,21 @@ def _count_td(n: int, cls: str) -> str:
 
 # (group title, units, charts folded on screen): rates and the score are comparable as they are;
 # amounts and headcounts depend on a department's size, so their charts come folded
-INDICATOR_GROUPS = [("比率与得分", ("%", "分"), False), ("金额与人数", ("万元", "人", "辆"), True)]
+# (a group with units None takes every unit the other groups do not: a kind added in patterns/
+# shows up without a code change)
+INDICATOR_GROUPS = [("比率与得分", ("%", "分"), False), ("金额与数量", None, True)]
 
 
-def _indicator_keys(units: tuple[str, ...]) -> list[tuple[str, str, str]]:
+def _indicator_keys(units: tuple[str, ...] | None) -> list[tuple[str, str, str]]:
     """(key, label, unit) of the catalog's indicators in ``units``, in catalog order."""
     from .catalog import catalog
 
-    keys = [(k, e.label, e.unit) for k, e in catalog().entries.items() if e.unit in units]
-    if "分" in units and not any(k == "total_score" for k, _, _ in keys):
+    if units is None:
+        taken = {u for _, us, _ in INDICATOR_GROUPS if us for u in us}
+        keys = [(k, e.label, e.unit) for k, e in catalog().entries.items() if e.unit not in taken]
+    else:
+        keys = [(k, e.label, e.unit) for k, e in catalog().entries.items() if e.unit in units]
+    if units is not None and "分" in units and not any(k == "total_score" for k, _, _ in keys):
         keys.append(("total_score", "自评得分", "分"))
     return keys
 
@@ -260,7 +266,7 @@ def _indicator_group(title: str, ok, columns, charts: list[str], folded: bool) -
                      for k in range(0, len(columns), PRINT_COLUMNS))
     chart_html = f'<div class="charts">{"".join(charts)}</div>' if charts else ""
     if chart_html and folded:
-        chart_html = (f'<details class="more-charts"><summary>展开图表（{len(charts)} 项；金额与人数随部门规模而异）'
+        chart_html = (f'<details class="more-charts"><summary>展开图表（{len(charts)} 项；金额与数量随部门规模而异）'
                       f"</summary>{chart_html}</details>")
     n_out = sum(f for _, _, by_entry in columns for _, f in by_entry.values())
     badge = f' <span class="legend-out">异常值 {n_out} 个</span>' if n_out else ""

@@ -194,8 +194,8 @@ def test_amounts_shared_by_two_reports_are_compared_apart_from_rates():
                ReportEntry(file="b.pdf", report=_report("乙区", "财政局", 2024, three_public_budget=40.0,
                                                           budget_execution_rate=97.0))]
     html = render_html(entries)
-    rates = html[html.index("比率与得分（1 项）"):html.index("金额与人数（1 项）")]
-    amounts = html[html.index("金额与人数（1 项）"):html.index('<section id="reports">')]
+    rates = html[html.index("比率与得分（1 项）"):html.index("金额与数量（1 项）")]
+    amounts = html[html.index("金额与数量（1 项）"):html.index('<section id="reports">')]
     assert "预算执行率" in rates and "<figure" in rates and "<details" not in rates
     assert "“三公”经费预算数" in amounts and 'data-v="40.0"' in amounts
     assert re.search(r'<details class="more-charts">.*<figure class="chartbox"><figcaption>“三公”经费预算数', amounts,
