@@ -92,9 +92,11 @@ class Context:
 
 
 def _verdict(rule: str, kind: str, ok: bool, passed: str, failed: str, *, stated: Interval, recomputed: Interval,
-             evidence: list[Evidence], stated_value: float | None = None) -> CheckResult:
-    """pass or an error, for checks whose recomputation is one interval (sums, scores)."""
-    common = dict(stated=stated.mid if stated_value is None else stated_value, recomputed=round(recomputed.mid, 6),
+             evidence: list[Evidence], stated_value: float | None = None, point: float | None = None) -> CheckResult:
+    """pass or an error, for checks whose recomputation is one interval (sums, scores, changes);
+    ``point``: the recomputation on the printed values, when it is not the interval's middle."""
+    common = dict(stated=stated.mid if stated_value is None else stated_value,
+                  recomputed=round(recomputed.mid if point is None else point, 6),
                   interval=recomputed, stated_interval=stated, evidence=evidence)
     if ok:
         return _result(rule, kind, "pass", passed, **common)
@@ -551,9 +553,88 @@ def score_range_checks(ctx: Context) -> list[CheckResult]:
     return results
 
 
+# --------------------------------------------------------------------------------------- year on year
+def change_checks(ctx: Context) -> list[CheckResult]:
+    """"S N万元，比2022年度减少M万元，降幅为P%": P recomputed as M over last year's amount."""
+    cfg = rules_config().get("year_on_year")
+    if not cfg or ctx.doc is None:
+        return []
+    num = ctx.cat.number.replace("(?P<num>", "(?:")
+    patterns = [re.compile(p.replace("{num}", num)) for p in cfg["patterns"]]
+    results = []
+    paragraphs = ctx.doc.paragraphs
+    for k, p in enumerate(paragraphs):
+        for pat in patterns:
+            for m in pat.finditer(p.text):
+                results.append(_change_check(ctx, cfg, paragraphs, k, m))
+    return results
+
+
+def _change_check(ctx: Context, cfg: dict, paragraphs, k: int, m: re.Match) -> CheckResult:
+    p = paragraphs[k]
+    subject = re.sub(cfg["subject_prefix"], "", m.group("subject")) or m.group("subject")
+    rule = f"change.{subject}"
+    up = m.group("dir") in cfg["increase"]
+
+    def printed(para, a: int, b: int, label: str) -> tuple[Interval, str, Evidence]:
+        text = para.text[a:b]
+        value, decimals = parse_number(text)
+        page, bbox = para.span_of(a, b)[0]
+        s0, s1 = _sentence_around(para.text, a)
+        return (Interval.printed(value, decimals), text,
+                Evidence(page=page, bbox=bbox, quote=para.raw_of(s0, s1).strip(), label=label, value_text=text))
+
+    change, change_text, ev_change = printed(p, *m.span("change"), f"{subject}变动额")
+    rate, rate_text, ev_rate = printed(p, *m.span("rate"), f"{subject}变动率")
+    if "amount" in m.groupdict() and m.group("amount"):
+        amount, amount_text, ev_amount = printed(p, *m.span("amount"), subject)
+    else:  # "与2023年度相比，S减少…": S's amount is stated before, in this or the previous paragraphs
+        found = _stated_before(ctx, paragraphs, k, m.start(), subject, m.group("subject"))
+        if found is None:
+            return _result(rule, "change", "insufficient_data",
+                           f"“{subject}”的变动率 {rate_text}%：报告此前未给出{subject}的本年金额，无法复算",
+                           evidence=[ev_change, ev_rate])
+        para, a, b = found
+        amount, amount_text, ev_amount = printed(para, a, b, subject)
+    base = amount - change if up else amount + change
+    evidence = [ev_rate, ev_amount, ev_change]
+    sign = "−" if up else "+"
+    shown = f"{change_text} ÷ ({amount_text} {sign} {change_text}) × 100"
+    if base.lo <= 0 <= base.hi:
+        return _result(rule, "change", "not_applicable",
+                       f"“{subject}”上年金额为零（{amount_text} {sign} {change_text}），变动率 {rate_text}% 不适用",
+                       evidence=evidence)
+    iv = change / base * Interval.exact(100.0)
+    point = change.mid / base.mid * 100.0
+    what = f"“{subject}”比上年{m.group('dir')} {change_text} 万元"
+    again = fmt_like(point, rate_text + "%")
+    return _verdict(rule, "change", iv.overlaps(rate), f"{what}，变动 {rate_text}%：{shown} = {again}",
+                    f"{what}，写作变动 {rate_text}%，按 {shown} 复算为 {again}（区间 {fmt(iv.lo)}～{fmt(iv.hi)}），不一致",
+                    stated=rate, recomputed=iv, evidence=evidence, point=point)
+
+
+def _sentence_around(text: str, pos: int) -> tuple[int, int]:
+    start = max(text.rfind(c, 0, pos) for c in "。；;") + 1
+    ends = [i for i in (text.find(c, pos) for c in "。；;") if i >= 0]
+    return start, (min(ends) + 1 if ends else len(text))
+
+
+def _stated_before(ctx: Context, paragraphs, k: int, end: int, subject: str, full_subject: str):
+    """The last "S N万元" before position ``end`` of paragraph k, looking back a few paragraphs."""
+    num = ctx.cat.number.replace("(?P<num>", "(?P<n>")
+    names = {re.escape(full_subject), re.escape(subject)}
+    pat = re.compile("(?:" + "|".join(sorted(names, key=len, reverse=True)) + r")(?:为|是|共计|合计)?" + num + "万元")
+    for j in range(k, max(k - 4, -1), -1):
+        text = paragraphs[j].text if j < k else paragraphs[j].text[:end]
+        hits = list(pat.finditer(text))
+        if hits:
+            return paragraphs[j], hits[-1].start("n"), hits[-1].end("n")
+    return None
+
+
 # --------------------------------------------------------------------------------------- engine
 CHECKS = (formula_checks, cross_mention_checks, table_sum_checks, table_ratio_checks, score_checks,
-          score_range_checks)
+          score_range_checks, change_checks)
 
 
 def validate(report: Report, doc: Document | None = None) -> Report:

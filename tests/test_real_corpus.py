@@ -94,3 +94,34 @@ def test_fixed_assets_stated_in_prose():
     # "固定资产3149.52万元，其中：…；其他固定资产0万元": the total, not the 其他 line
     r = report(str(REAL_FILES["wanlijiedao"]))
     assert values(r, "fixed_assets_total") == [(3149.52, "text", 29)]
+
+
+def test_year_on_year_changes_recomputed():
+    """"与2023年度相比，收入支出总计减少56.95万元，下降1.87%" against 收入支出总计2995.39万元 stated before."""
+    r = report(str(REAL_FILES["caizhengju"]))
+    changes = {c.rule: c for c in r.checks if c.kind == "change"}
+    assert set(changes) == {"change.收入支出总计", "change.一般公共预算财政拨款支出", "change.机关运行经费支出"}
+    assert all(c.outcome == "pass" for c in changes.values())
+    c = changes["change.收入支出总计"]
+    assert c.recomputed == pytest.approx(56.95 / (2995.39 + 56.95) * 100, abs=1e-4)
+    assert {e.value_text for e in c.evidence} == {"1.87", "2995.39", "56.95"}
+    assert changes["change.机关运行经费支出"].recomputed == pytest.approx(2.55 / (184.65 - 2.55) * 100, abs=1e-4)
+    # 社会工作部 is new in 2024: 增长100.00% from nothing cannot be recomputed
+    new = [c for c in report(str(REAL_FILES["shehuigongzuobu"])).checks if c.kind == "change"]
+    assert len(new) == 4 and all(c.outcome == "not_applicable" for c in new)
+
+
+def test_year_on_year_change_that_does_not_add_up_is_an_error():
+    from conftest import document
+    from pipeline.api import build_report
+    from pipeline.validate import validate
+
+    doc = document(str(REAL_FILES["caizhengju"])).model_copy(deep=True)
+    para = next(p for p in doc.paragraphs if "减少56.95万元，下降1.87%" in p.text)
+    para.text = para.text.replace("下降1.87%", "下降2.87%")  # same length: the boxes still line up
+    for ln in para.lines:
+        ln.text = ln.text.replace("1.87%", "2.87%")
+    r = validate(build_report(doc), doc)
+    bad = [f for f in r.findings if f.rule == "change.收入支出总计"]
+    assert len(bad) == 1 and bad[0].severity == "error"
+    assert "2.87%" in bad[0].message and "1.87%" in bad[0].message

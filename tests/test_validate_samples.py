@@ -168,7 +168,7 @@ table_ratio.表1-4.车辆 table_ratio.表1-4.单价100万(含)以上(不含车�
 table_ratio.表1-4.图书档案(本、套等) table_ratio.表1-4.家具、用具(个、套等) table_ratio.表1-4.特种动植物(个、套等)
 table_ratio.表2.“三公”经费支出合计 table_ratio.表2.日常公用经费支出合计
 score.range.预算编制合理性 score.range.编外人员控制率 score.range.公用经费控制率 score.range.惠企助企安企
-score.range.公众或服务对象满意度
+score.range.公众或服务对象满意度 change.年初部门预算收入 change.部门年初预算支出收入
 """
 
 LONGHUA_PASS = """
