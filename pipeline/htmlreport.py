@@ -46,7 +46,7 @@ SEVERITIES = {"error": "错误", "warning": "警告"}
 KINDS = {"ratio": "比率复算", "sum": "合计复算", "difference": "差额复算", "average": "平均值复算",
          "growth": "增长率复算", "formula": "公式复算", "cross_mention": "多处数值不一致",
          "text_vs_table": "正文与表格不一致", "table_sum": "表格合计", "table_ratio": "表格比率",
-         "score": "评分复算", "score_total": "总分复算", "score_range": "得分不超分值", "change": "同比变动复算"}
+         "score": "评分复算", "score_total": "总分复算", "score_range": "得分不超分值", "change": "同比变动复算", "completion": "预算完成率复算"}
 
 
 @dataclass

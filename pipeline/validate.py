@@ -632,9 +632,103 @@ def _stated_before(ctx: Context, paragraphs, k: int, end: int, subject: str, ful
     return None
 
 
+# --------------------------------------------------------------------------------------- completion
+def completion_checks(ctx: Context) -> list[CheckResult]:
+    """"…支出决算为C万元，完成年初预算的P%": P recomputed as C over the budget it names."""
+    cfg = rules_config().get("completion")
+    if not cfg or ctx.doc is None:
+        return []
+    num = ctx.cat.number.replace("(?P<num>", "(?:")
+    bases = {name: re.compile(p.replace("{num}", num)) for name, p in cfg["bases"].items()}
+    actual_re = re.compile(cfg["actual"].replace("{num}", num))
+    rate_re = re.compile(cfg["rate"].replace("{num}", num))
+    results = []
+    for p in ctx.doc.paragraphs:
+        start = 0  # each rate uses the figures stated after the previous rate
+        for m in rate_re.finditer(p.text):
+            results.append(_completion_check(p, start, m, bases, actual_re))
+            start = m.end()
+    return results
+
+
+def _completion_check(p, start: int, m: re.Match, bases: dict[str, re.Pattern], actual_re: re.Pattern) -> CheckResult:
+    segment = p.text[start:m.start()]
+
+    def last(pat: re.Pattern) -> tuple[Interval, str, Evidence] | None:
+        hits = list(pat.finditer(segment))
+        if not hits:
+            return None
+        a, b = start + hits[-1].start("v"), start + hits[-1].end("v")
+        text = p.text[a:b]
+        value, decimals = parse_number(text)
+        page, bbox = p.span_of(a, b)[0]
+        s0, s1 = _sentence_around(p.text, a)
+        return Interval.printed(value, decimals), text, Evidence(page=page, bbox=bbox, quote=p.raw_of(s0, s1).strip(),
+                                                                   value_text=text)
+    first = min([h.start() for pat in [*bases.values(), actual_re] for h in pat.finditer(segment)], default=0)
+    subject = _clean_subject(segment[:first]) or _clean_subject(p.text.split("。")[0]) or f"第{p.page}页"
+    rule = f"completion.{subject}"
+    named = m.group("base") or next(iter(bases))
+    rate_text = m.group("v")
+    value, decimals = parse_number(rate_text)
+    rate = Interval.printed(value, decimals)
+    page, bbox = p.span_of(*m.span("v"))[0]
+    s0, s1 = _sentence_around(p.text, m.start("v"))
+    ev_rate = Evidence(page=page, bbox=bbox, quote=p.raw_of(s0, s1).strip(), value_text=rate_text)
+    actual = last(actual_re)
+    stated_bases = {name: found for name, pat in bases.items() if (found := last(pat))}
+    if actual is None or named not in stated_bases:
+        return _result(rule, "completion", "insufficient_data",
+                       f"“{subject}”完成{named}预算的 {rate_text}%：同一处未给出决算数和{named}预算数，无法复算",
+                       evidence=[ev_rate])
+    c, c_text, ev_c = actual
+
+    def ratio(base) -> Interval | None:
+        b = base[0]
+        return None if b.lo <= 0 <= b.hi else c / b * Interval.exact(100.0)
+
+    b, b_text, ev_b = stated_bases[named]
+    iv = ratio(stated_bases[named])
+    evidence = [ev_rate, ev_c, ev_b]
+    shown = f"{c_text} ÷ {b_text} × 100"
+    if iv is not None and iv.overlaps(rate):
+        return _result(rule, "completion", "pass",
+                       f"“{subject}”完成{named}预算的 {rate_text}% = {shown} = {fmt_like(c.mid / b.mid * 100, rate_text + '%')}",
+                       stated=rate.mid, recomputed=round(c.mid / b.mid * 100, 6), interval=iv, stated_interval=rate,
+                       evidence=evidence)
+    for other, found in stated_bases.items():
+        alt = ratio(found) if other != named else None
+        if alt is not None and alt.overlaps(rate):
+            point = c.mid / found[0].mid * 100
+            return _result(rule, "completion", "fail", severity="warning",
+                           message=f"“{subject}”写作完成{named}预算的 {rate_text}%（{named}预算 {b_text} 万元），"
+                                   f"实为按{other}预算计算：{c_text} ÷ {found[1]} × 100 = {fmt_like(point, rate_text + '%')}，"
+                                   f"所称口径与计算口径不一致",
+                           stated=rate.mid, recomputed=round(point, 6), interval=alt, stated_interval=rate,
+                           evidence=evidence + [found[2]])
+    if iv is None:
+        return _result(rule, "completion", "not_applicable",
+                       f"“{subject}”{named}预算为 {b_text} 万元，完成比例 {rate_text}% 无从计算", evidence=evidence)
+    point = c.mid / b.mid * 100
+    return _result(rule, "completion", "fail", severity="error",
+                   message=f"“{subject}”写作完成{named}预算的 {rate_text}%，按 {shown} 复算为 "
+                           f"{fmt_like(point, rate_text + '%')}（区间 {fmt(iv.lo)}～{fmt(iv.hi)}），不一致",
+                   stated=rate.mid, recomputed=round(point, 6), interval=iv, stated_interval=rate, evidence=evidence)
+
+
+def _clean_subject(text: str) -> str:
+    """The name before a figure: numbering, 主要用于… and punctuation dropped."""
+    text = re.split(r"[。;；]", text)[-1] if re.search(r"[^。;；]", text) else text
+    text = _NUMBERING.sub("", re.sub(r"^其中[:：]?", "", text.strip("，,:： ")))
+    return text.strip("，,:： ")[:30]
+
+
+_NUMBERING = re.compile(r"^(?:\d{1,2}[、.．]|[一二三四五六七八九十]+、|\(\d{1,2}\))\s*")
+
+
 # --------------------------------------------------------------------------------------- engine
 CHECKS = (formula_checks, cross_mention_checks, table_sum_checks, table_ratio_checks, score_checks,
-          score_range_checks, change_checks)
+          score_range_checks, change_checks, completion_checks)
 
 
 def validate(report: Report, doc: Document | None = None) -> Report:

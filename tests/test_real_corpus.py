@@ -111,17 +111,45 @@ def test_year_on_year_changes_recomputed():
     assert len(new) == 4 and all(c.outcome == "not_applicable" for c in new)
 
 
-def test_year_on_year_change_that_does_not_add_up_is_an_error():
+def _audit_edited(name: str, where: str, old: str, new: str):
+    """The report audited after one printed number is changed (same length: the boxes still line up)."""
     from conftest import document
     from pipeline.api import build_report
     from pipeline.validate import validate
 
-    doc = document(str(REAL_FILES["caizhengju"])).model_copy(deep=True)
-    para = next(p for p in doc.paragraphs if "减少56.95万元，下降1.87%" in p.text)
-    para.text = para.text.replace("下降1.87%", "下降2.87%")  # same length: the boxes still line up
+    doc = document(str(REAL_FILES[name])).model_copy(deep=True)
+    para = next(p for p in doc.paragraphs if where in p.text)
+    para.text = para.text.replace(old, new)
     for ln in para.lines:
-        ln.text = ln.text.replace("1.87%", "2.87%")
-    r = validate(build_report(doc), doc)
+        ln.text = ln.text.replace(old, new)
+    return validate(build_report(doc), doc)
+
+
+def test_completion_that_does_not_add_up_is_an_error():
+    r = _audit_edited("caizhengju", "完成年初预算的98.20%", "98.20%", "97.20%")
+    bad = [f for f in r.findings if f.rule == "completion.一般公共预算财政拨款支出"]
+    assert len(bad) == 1 and bad[0].severity == "error" and "97.20%" in bad[0].message
+
+
+def test_year_on_year_change_that_does_not_add_up_is_an_error():
+    r = _audit_edited("caizhengju", "减少56.95万元，下降1.87%", "1.87%", "2.87%")
     bad = [f for f in r.findings if f.rule == "change.收入支出总计"]
     assert len(bad) == 1 and bad[0].severity == "error"
     assert "2.87%" in bad[0].message and "1.87%" in bad[0].message
+
+
+def test_budget_completion_recomputed_and_wrong_base_is_a_warning():
+    r = report(str(REAL_FILES["caizhengju"]))
+    c = next(c for c in r.checks if c.rule == "completion.一般公共预算财政拨款支出")
+    assert c.outcome == "pass" and c.recomputed == pytest.approx(2940.05 / 2993.92 * 100, abs=1e-4)
+    # "因公出国(境)费决算为0.00万元，完成预算的0%": no budget in that clause, nothing borrowed from 三公
+    assert next(c for c in r.checks if c.rule == "completion.因公出国(境)费").outcome == "insufficient_data"
+
+    # 社会工作部 p18: "年初预算为0万元，全年预算为321.02万元，支出决算为307.82万元，完成年初预算的95.89%"
+    r = report(str(REAL_FILES["shehuigongzuobu"]))
+    w = [f for f in r.findings if f.rule == "completion.一般公共预算财政拨款支出"]
+    assert len(w) == 1 and w[0].severity == "warning"
+    assert w[0].recomputed == pytest.approx(307.82 / 321.02 * 100, abs=1e-4)
+    assert "完成年初预算的95.89%" in w[0].evidence[0].quote.replace(" ", "") and w[0].evidence[0].page == 18
+    items = [c for c in r.checks if c.kind == "completion" and c.rule != "completion.一般公共预算财政拨款支出"]
+    assert len(items) == 3 and all(c.outcome == "pass" for c in items)
