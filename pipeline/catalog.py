@@ -4,6 +4,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -12,7 +13,17 @@ import yaml
 
 from .errors import PatternsError
 
-PATTERNS_DIR = Path(os.environ.get("GOVAUDIT_PATTERNS", Path(__file__).resolve().parent.parent / "patterns"))
+def _patterns_dir() -> Path:
+    """$GOVAUDIT_PATTERNS, else the checkout's patterns/ (editable install), else the copy a
+    regular install puts under <prefix>/share/govaudit/patterns."""
+    if os.environ.get("GOVAUDIT_PATTERNS"):
+        return Path(os.environ["GOVAUDIT_PATTERNS"])
+    checkout = Path(__file__).resolve().parent.parent / "patterns"
+    installed = Path(sys.prefix) / "share" / "govaudit" / "patterns"
+    return checkout if checkout.is_dir() or not installed.is_dir() else installed
+
+
+PATTERNS_DIR = _patterns_dir()
 
 # conversion of printed amounts to 万元 (factor, decimal shift); kinds and their units are data
 # (patterns/indicators.yaml `units`, first unit canonical)

@@ -93,3 +93,12 @@ def test_broken_patterns_folder_is_one_line_exit_2(tmp_path):
             lines = res.stderr.strip().splitlines()
             assert len(lines) == 1 and lines[0].startswith("govaudit: patterns: ") and says in lines[0], (what, lines)
             assert str(pats) in lines[0]
+
+
+def test_every_patterns_file_is_installed_with_the_package():
+    """A regular (non-editable) install copies patterns/ to <prefix>/share/govaudit/patterns."""
+    import tomllib
+
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    listed = data["tool"]["setuptools"]["data-files"]["share/govaudit/patterns"]
+    assert sorted(listed) == sorted(f"patterns/{p.name}" for p in (ROOT / "patterns").glob("*.yaml"))
