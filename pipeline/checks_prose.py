@@ -6,6 +6,7 @@ import re
 
 from .catalog import rules_config
 from .checks_core import Context, fmt, fmt_like, result, verdict
+from .extractors import clean_label
 from .interval import Interval
 from .numbers import parse_number
 from .schema import CheckResult, Evidence
@@ -16,8 +17,7 @@ def change_checks(ctx: Context) -> list[CheckResult]:
     cfg = rules_config().get("year_on_year")
     if not cfg or ctx.doc is None:
         return []
-    num = ctx.cat.number.replace("(?P<num>", "(?:")
-    patterns = [re.compile(p.replace("{num}", num)) for p in cfg["patterns"]]
+    patterns = [_compile(ctx, p) for p in cfg["patterns"]]
     results = []
     paragraphs = ctx.doc.paragraphs
     for k, p in enumerate(paragraphs):
@@ -32,27 +32,17 @@ def _change_check(ctx: Context, cfg: dict, paragraphs, k: int, m: re.Match) -> C
     subject = re.sub(cfg["subject_prefix"], "", m.group("subject")) or m.group("subject")
     rule = f"change.{subject}"
     up = m.group("dir") in cfg["increase"]
-
-    def printed(para, a: int, b: int, label: str) -> tuple[Interval, str, Evidence]:
-        text = para.text[a:b]
-        value, decimals = parse_number(text)
-        page, bbox = para.span_of(a, b)[0]
-        s0, s1 = _sentence_around(para.text, a)
-        return (Interval.printed(value, decimals), text,
-                Evidence(page=page, bbox=bbox, quote=para.raw_of(s0, s1).strip(), label=label, value_text=text))
-
-    change, change_text, ev_change = printed(p, *m.span("change"), f"{subject}变动额")
-    rate, rate_text, ev_rate = printed(p, *m.span("rate"), f"{subject}变动率")
+    change, change_text, ev_change = _printed(p, *m.span("change"), f"{subject}变动额")
+    rate, rate_text, ev_rate = _printed(p, *m.span("rate"), f"{subject}变动率")
     if "amount" in m.groupdict() and m.group("amount"):
-        amount, amount_text, ev_amount = printed(p, *m.span("amount"), subject)
+        amount, amount_text, ev_amount = _printed(p, *m.span("amount"), subject)
     else:  # "与2023年度相比，S减少…": S's amount is stated before, in this or the previous paragraphs
         found = _stated_before(ctx, paragraphs, k, m.start(), subject, m.group("subject"))
         if found is None:
             return result(rule, "change", "insufficient_data",
                            f"“{subject}”的变动率 {rate_text}%：报告此前未给出{subject}的本年金额，无法复算",
                            evidence=[ev_change, ev_rate])
-        para, a, b = found
-        amount, amount_text, ev_amount = printed(para, a, b, subject)
+        amount, amount_text, ev_amount = _printed(*found, subject)
     base = amount - change if up else amount + change
     evidence = [ev_rate, ev_amount, ev_change]
     sign = "−" if up else "+"
@@ -70,6 +60,22 @@ def _change_check(ctx: Context, cfg: dict, paragraphs, k: int, m: re.Match) -> C
                     stated=rate, recomputed=iv, evidence=evidence, point=point)
 
 
+def _compile(ctx: Context, pattern: str, group: str | None = None) -> re.Pattern:
+    """A rules.yaml pattern with ``{num}`` standing for the catalog's printed number."""
+    num = ctx.cat.number.replace("(?P<num>", f"(?P<{group}>" if group else "(?:")
+    return re.compile(pattern.replace("{num}", num))
+
+
+def _printed(para, a: int, b: int, label: str | None = None) -> tuple[Interval, str, Evidence]:
+    """The number printed at ``para.text[a:b]``: its interval, its text, and its evidence."""
+    text = para.text[a:b]
+    value, decimals = parse_number(text)
+    page, bbox = para.span_of(a, b)[0]
+    s0, s1 = _sentence_around(para.text, a)
+    return (Interval.printed(value, decimals), text,
+            Evidence(page=page, bbox=bbox, quote=para.raw_of(s0, s1).strip(), label=label, value_text=text))
+
+
 def _sentence_around(text: str, pos: int) -> tuple[int, int]:
     start = max(text.rfind(c, 0, pos) for c in "。；;") + 1
     ends = [i for i in (text.find(c, pos) for c in "。；;") if i >= 0]
@@ -78,9 +84,8 @@ def _sentence_around(text: str, pos: int) -> tuple[int, int]:
 
 def _stated_before(ctx: Context, paragraphs, k: int, end: int, subject: str, full_subject: str):
     """The last "S N万元" before position ``end`` of paragraph k, looking back a few paragraphs."""
-    num = ctx.cat.number.replace("(?P<num>", "(?P<n>")
     names = {re.escape(full_subject), re.escape(subject)}
-    pat = re.compile("(?:" + "|".join(sorted(names, key=len, reverse=True)) + r")(?:为|是|共计|合计)?" + num + "万元")
+    pat = _compile(ctx, "(?:" + "|".join(sorted(names, key=len, reverse=True)) + r")(?:为|是|共计|合计)?{num}万元", "n")
     for j in range(k, max(k - 4, -1), -1):
         text = paragraphs[j].text if j < k else paragraphs[j].text[:end]
         hits = list(pat.finditer(text))
@@ -95,10 +100,9 @@ def completion_checks(ctx: Context) -> list[CheckResult]:
     cfg = rules_config().get("completion")
     if not cfg or ctx.doc is None:
         return []
-    num = ctx.cat.number.replace("(?P<num>", "(?:")
-    bases = {name: re.compile(p.replace("{num}", num)) for name, p in cfg["bases"].items()}
-    actual_re = re.compile(cfg["actual"].replace("{num}", num))
-    rate_re = re.compile(cfg["rate"].replace("{num}", num))
+    bases = {name: _compile(ctx, p) for name, p in cfg["bases"].items()}
+    actual_re = _compile(ctx, cfg["actual"])
+    rate_re = _compile(ctx, cfg["rate"])
     results = []
     for p in ctx.doc.paragraphs:
         start = 0  # each rate uses the figures stated after the previous rate
@@ -113,25 +117,13 @@ def _completion_check(p, start: int, m: re.Match, bases: dict[str, re.Pattern], 
 
     def last(pat: re.Pattern) -> tuple[Interval, str, Evidence] | None:
         hits = list(pat.finditer(segment))
-        if not hits:
-            return None
-        a, b = start + hits[-1].start("v"), start + hits[-1].end("v")
-        text = p.text[a:b]
-        value, decimals = parse_number(text)
-        page, bbox = p.span_of(a, b)[0]
-        s0, s1 = _sentence_around(p.text, a)
-        return Interval.printed(value, decimals), text, Evidence(page=page, bbox=bbox, quote=p.raw_of(s0, s1).strip(),
-                                                                   value_text=text)
+        return _printed(p, start + hits[-1].start("v"), start + hits[-1].end("v")) if hits else None
+
     first = min([h.start() for pat in [*bases.values(), actual_re] for h in pat.finditer(segment)], default=0)
     subject = _clean_subject(segment[:first]) or _clean_subject(p.text.split("。")[0]) or f"第{p.page}页"
     rule = f"completion.{subject}"
     named = m.group("base") or next(iter(bases))
-    rate_text = m.group("v")
-    value, decimals = parse_number(rate_text)
-    rate = Interval.printed(value, decimals)
-    page, bbox = p.span_of(*m.span("v"))[0]
-    s0, s1 = _sentence_around(p.text, m.start("v"))
-    ev_rate = Evidence(page=page, bbox=bbox, quote=p.raw_of(s0, s1).strip(), value_text=rate_text)
+    rate, rate_text, ev_rate = _printed(p, *m.span("v"))
     actual = last(actual_re)
     stated_bases = {name: found for name, pat in bases.items() if (found := last(pat))}
     if actual is None or named not in stated_bases:
@@ -146,27 +138,27 @@ def _completion_check(p, start: int, m: re.Match, bases: dict[str, re.Pattern], 
 
     b, b_text, ev_b = stated_bases[named]
     iv = ratio(stated_bases[named])
+    point = c.mid / b.mid * 100 if iv is not None else None
     evidence = [ev_rate, ev_c, ev_b]
     shown = f"{c_text} ÷ {b_text} × 100"
     if iv is not None and iv.overlaps(rate):
         return result(rule, "completion", "pass",
-                       f"“{subject}”完成{named}预算的 {rate_text}% = {shown} = {fmt_like(c.mid / b.mid * 100, rate_text + '%')}",
-                       stated=rate.mid, recomputed=round(c.mid / b.mid * 100, 6), interval=iv, stated_interval=rate,
+                       f"“{subject}”完成{named}预算的 {rate_text}% = {shown} = {fmt_like(point, rate_text + '%')}",
+                       stated=rate.mid, recomputed=round(point, 6), interval=iv, stated_interval=rate,
                        evidence=evidence)
     for other, found in stated_bases.items():
         alt = ratio(found) if other != named else None
         if alt is not None and alt.overlaps(rate):
-            point = c.mid / found[0].mid * 100
+            alt_point = c.mid / found[0].mid * 100
             return result(rule, "completion", "fail", severity="warning",
                            message=f"“{subject}”写作完成{named}预算的 {rate_text}%（{named}预算 {b_text} 万元），"
-                                   f"实为按{other}预算计算：{c_text} ÷ {found[1]} × 100 = {fmt_like(point, rate_text + '%')}，"
+                                   f"实为按{other}预算计算：{c_text} ÷ {found[1]} × 100 = {fmt_like(alt_point, rate_text + '%')}，"
                                    f"所称口径与计算口径不一致",
-                           stated=rate.mid, recomputed=round(point, 6), interval=alt, stated_interval=rate,
+                           stated=rate.mid, recomputed=round(alt_point, 6), interval=alt, stated_interval=rate,
                            evidence=evidence + [found[2]])
     if iv is None:
         return result(rule, "completion", "not_applicable",
                        f"“{subject}”{named}预算为 {b_text} 万元，完成比例 {rate_text}% 无从计算", evidence=evidence)
-    point = c.mid / b.mid * 100
     return result(rule, "completion", "fail", severity="error",
                    message=f"“{subject}”写作完成{named}预算的 {rate_text}%，按 {shown} 复算为 "
                            f"{fmt_like(point, rate_text + '%')}（区间 {fmt(iv.lo)}～{fmt(iv.hi)}），不一致",
@@ -174,10 +166,6 @@ def _completion_check(p, start: int, m: re.Match, bases: dict[str, re.Pattern], 
 
 
 def _clean_subject(text: str) -> str:
-    """The name before a figure: numbering, 主要用于… and punctuation dropped."""
+    """The name before a figure: its clause, without numbering, 其中 and punctuation."""
     text = re.split(r"[。;；]", text)[-1] if re.search(r"[^。;；]", text) else text
-    text = _NUMBERING.sub("", re.sub(r"^其中[:：]?", "", text.strip("，,:： ")))
-    return text.strip("，,:： ")[:30]
-
-
-_NUMBERING = re.compile(r"^(?:\d{1,2}[、.．]|[一二三四五六七八九十]+、|\(\d{1,2}\))\s*")
+    return clean_label(text.strip("，,:： ")).strip("，,:： ")[:30]

@@ -18,6 +18,7 @@ from html import escape
 from pathlib import Path
 from typing import Callable
 
+from .metadata import type_label
 from .schema import CheckResult, Evidence, Finding, Report
 
 REPORT_NAME = "report.html"
@@ -26,8 +27,6 @@ MAX_PICTURED_FINDINGS = 40  # per report; beyond that findings are listed withou
 # make an HTML file no browser opens comfortably; beyond it findings are listed without pictures
 MAX_PICTURE_BYTES = 60 * 1024 * 1024
 
-TYPES = {"performance_self_evaluation": "绩效自评报告", "final_accounts": "部门决算", "budget": "部门预算",
-         "unknown": "未知类型"}
 STATUSES = {"ok": "成功", "missing": "文件不存在", "not_pdf": "不是 PDF 文件", "encrypted": "PDF 已加密", "damaged": "PDF 已损坏",
             "empty": "空文件", "no_text": "无文字层（扫描件）", "timeout": "处理超时", "crashed": "处理崩溃"}
 # what each failure means for the user, in Chinese; the pipeline's own one-line message follows it
@@ -165,7 +164,7 @@ def _overview(entries: list[ReportEntry]) -> str:
                      _td(""), _td(""), _td("")]
         else:
             cells = [_td(r.issuer.district or ""), _td(r.issuer.department or ""), _num_td(r.year, ""),
-                     _td(TYPES.get(r.report_type, r.report_type)), _num_td(r.source.pages, ""),
+                     _td(type_label(r.report_type)), _num_td(r.source.pages, ""),
                      '<td data-v="ok"><span class="status ok">成功</span></td>',
                      _count_td(r.n_errors, "err"), _count_td(r.n_warnings, "warn"), _num_td(r.total_score, "")]
         link = f'<a href="#r-{i}">{escape(e.file)}</a>'
@@ -351,7 +350,7 @@ def _report_section(i: int, e: ReportEntry, pictures: _PictureBudget) -> str:
     r = e.full()
     issuer = " · ".join(x for x in (r.issuer.district, r.issuer.department) if x) or "（未识别发文单位）"
     year = f'<span class="year">{r.year} 年度</span>' if r.year else ""
-    facts = [TYPES.get(r.report_type, r.report_type), f"{r.source.pages} 页"]
+    facts = [type_label(r.report_type), f"{r.source.pages} 页"]
     if r.total_score is not None:
         facts.append(f"自评得分 {_num(r.total_score)} 分")
     facts += [f"文件 {escape(e.file)}", f'SHA-256 <code title="{escape(r.source.sha256)}">{escape(r.source.sha256[:12])}</code>']

@@ -26,6 +26,13 @@ def title_text(doc: Document, max_paragraphs: int = 8) -> str:
     return text
 
 
+def type_label(report_type: str) -> str:
+    """The Chinese name of a report type (patterns/metadata.yaml)."""
+    cfg = load_yaml("metadata.yaml")
+    labels = {e["type"]: e.get("label", e["type"]) for e in cfg["report_types"]}
+    return labels.get(report_type, cfg.get("unknown_type_label", report_type))
+
+
 def detect(doc: Document) -> Metadata:
     cfg = load_yaml("metadata.yaml")
     title = title_text(doc)

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from .metadata import type_label
 from .schema import Report
-
-_TYPES = {"performance_self_evaluation": "绩效自评报告", "final_accounts": "部门决算", "budget": "部门预算", "unknown": "未知"}
 
 
 def print_findings(report: Report) -> None:
@@ -15,7 +14,7 @@ def print_findings(report: Report) -> None:
 
     console = Console(soft_wrap=False)
     issuer = " ".join(x for x in (report.issuer.district, report.issuer.department) if x) or "（未识别发文单位）"
-    console.print(f"[bold]{issuer}[/bold]  {report.year or ''}  {_TYPES.get(report.report_type, report.report_type)}"
+    console.print(f"[bold]{issuer}[/bold]  {report.year or ''}  {type_label(report.report_type)}"
                   f"  {report.source.pages} 页  {report.source.path}")
     counts = Counter(c.outcome for c in report.checks)
     console.print(f"检查 {len(report.checks)} 项：通过 {counts['pass']}，不一致 {counts['fail']}，"
