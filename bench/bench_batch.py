@@ -47,9 +47,9 @@ def big_pdf(path: Path, pages: int) -> Path:
 
 
 def run(folder: Path, out: Path, jobs: int, timeout: float):
-    from pipeline.runner import batch
+    from pipeline.run.runner import batch
 
-    s = batch(folder, out=out, jobs=jobs, timeout=timeout, exports=False)
+    s = batch(folder, out=out, jobs=jobs, timeout=timeout)
     ok_pages = sum(r["pages"] or 0 for r in s.reports)
     peak = max((r.get("peak_rss_mb") or 0 for r in s.reports), default=0)
     return s, ok_pages, peak

@@ -47,8 +47,8 @@ def _peak_rss_mb() -> float:
 def child_ours(pdf: str, repeats: int, backend: str | None, cross_check: bool) -> dict:
     sys.path.insert(0, str(ROOT))
     from pipeline.api import build_report
-    from pipeline.ingest import load
-    from pipeline.validate import validate
+    from pipeline.read.ingest import load
+    from pipeline.check.validate import validate
 
     def once() -> tuple[dict, object]:
         t: dict = {}
@@ -235,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {pdf.name}: {ours['total'] / ref['total']:.2f}", file=sys.stderr, flush=True)
     cold = cold_start()
     table = rows(results)
-    from pipeline.backends import backend_name  # noqa: E402 (after the children: keep this light)
+    from pipeline.read.backends import backend_name  # noqa: E402 (after the children: keep this light)
 
     print(render(table, cold, args.repeats, args.markdown, backend_name(args.backend)))
     if args.json:

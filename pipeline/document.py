@@ -4,7 +4,7 @@ Coordinates are PDF points with the origin at the page's top-left corner (pdfplu
 convention): ``(x0, top, x1, bottom)``. Pages are numbered from 1.
 
 Every piece of text is kept twice: ``raw`` as printed (for quoting) and ``text`` normalised
-for matching (see :mod:`pipeline.normalize`).
+for matching (see :mod:`pipeline.read.normalize`).
 """
 from __future__ import annotations
 
@@ -168,6 +168,8 @@ class Source(BaseModel):
     sha256: str
     pages: int
     producer: str | None = None
+    repaired: bool = False  # the PDF was damaged and opened only after repair (pdfium / qpdf)
+    ocr_pages: list[int] = Field(default_factory=list)  # pages whose text was read by OCR
 
 
 class Document(BaseModel):

@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from .document import BBox, Source
+from pipeline.document import BBox, Source
 
 ReportType = Literal["performance_self_evaluation", "final_accounts", "budget", "unknown"]
 Severity = Literal["error", "warning"]
@@ -17,6 +17,8 @@ Outcome = Literal["pass", "fail", "not_applicable", "insufficient_data"]
 
 
 class Issuer(BaseModel):
+    province: str | None = None  # from patterns/metadata.yaml when the cover names only the district
+    city: str | None = None
     district: str | None = None
     department: str | None = None
 
@@ -35,6 +37,7 @@ class Indicator(BaseModel):
     quote: str  # the sentence or table row the number sits in
     source: Literal["text", "table"] = "text"
     components: dict[str, float] = Field(default_factory=dict)
+    confidence: float | None = None  # OCR recognition confidence of the printed number (None: text layer)
 
 
 class Score(BaseModel):
@@ -82,6 +85,34 @@ class Finding(BaseModel):
     evidence: list[Evidence] = Field(default_factory=list)
 
 
+ReviewStatus = Literal["待核", "已核实", "已排除"]
+
+
+class Review(BaseModel):
+    status: ReviewStatus = "待核"
+    note: str = ""
+    at: str | None = None  # ISO time the auditor set it
+
+
+class Problem(BaseModel):
+    """One problem for people: findings that rest on the same printed numbers, counted once."""
+
+    id: str  # stable across runs: file sha256 + rule + the numbers
+    severity: Severity
+    findings: list[int] = Field(default_factory=list)  # indices into Report.findings; the first leads
+    review: Review = Field(default_factory=Review)
+
+
+class NotChecked(BaseModel):
+    what: str
+    reason: str
+
+
+class Coverage(BaseModel):
+    checked: int = 0  # checkable statements whose check ran to pass or fail
+    not_checked: list[NotChecked] = Field(default_factory=list)
+
+
 class Report(BaseModel):
     source: Source
     issuer: Issuer
@@ -92,6 +123,9 @@ class Report(BaseModel):
     total_score: float | None = None
     findings: list[Finding] = Field(default_factory=list)
     checks: list[CheckResult] = Field(default_factory=list)
+    problems: list[Problem] = Field(default_factory=list)
+    coverage: Coverage | None = None
+    notes: list[str] = Field(default_factory=list)  # e.g. "repaired", limits reached, OCR pages
 
     def values(self, key: str) -> list[Indicator]:
         return [i for i in self.indicators if i.key == key]

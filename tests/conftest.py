@@ -29,7 +29,7 @@ def require(path: Path) -> Path:
 
 @lru_cache(maxsize=None)
 def document(path: str):
-    from pipeline.ingest import load
+    from pipeline.read.ingest import load
     return load(require(Path(path)))
 
 

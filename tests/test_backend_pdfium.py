@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import LONGHUA, REAL_FILES, ROOT, YANTIAN, document, require
-from pipeline.backends import PageRecord, backend_name, dedupe_chars
+from pipeline.read.backends import PageRecord, backend_name, dedupe_chars
 
 ALL = {"yantian": YANTIAN, "longhua": LONGHUA, **REAL_FILES}
 TOL = 0.5  # points
@@ -22,7 +22,7 @@ TOL = 0.5  # points
 
 @lru_cache(maxsize=None)
 def plumber_document(path: str):
-    from pipeline.ingest import load
+    from pipeline.read.ingest import load
     return load(require(Path(path)), backend="pdfplumber")
 
 
@@ -33,7 +33,7 @@ def _close(a, b, tol=TOL) -> bool:
 # -- page records --------------------------------------------------------------------------------
 
 def _records(path: Path, backend: str) -> list[PageRecord]:
-    from pipeline.backends import open_pdf
+    from pipeline.read.backends import open_pdf
     reader = open_pdf(path, backend)
     try:
         return [reader.page(i) for i in range(reader.n_pages)]
@@ -209,8 +209,8 @@ def test_dedupe_is_pdfplumbers():
 
 def test_camelot_only_on_pages_that_can_hold_a_grid(monkeypatch):
     """龙华 2019 has a header rule on 23 pages and one ruled table (p19): camelot reads p19 only."""
-    from pipeline import camelot_check
-    from pipeline.ingest import load
+    from pipeline.read import camelot_check
+    from pipeline.read.ingest import load
 
     asked = []
     real = camelot_check.read_grids

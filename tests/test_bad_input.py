@@ -6,7 +6,7 @@ import pytest
 from badfiles import make_bad_files
 from conftest import run_cli
 from pipeline import errors
-from pipeline.ingest import load
+from pipeline.read.ingest import load
 
 
 @pytest.fixture(scope="module")

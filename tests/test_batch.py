@@ -67,7 +67,7 @@ def first_run(corpus, tmp_path_factory):
 
 
 def _store_rows(out: Path) -> list[dict]:
-    from pipeline.store import Store
+    from pipeline.run.store import Store
 
     with Store.open(out) as store:
         return store.list_reports()
@@ -118,7 +118,7 @@ def test_changed_file_is_redone_renamed_file_is_not(tmp_path):
     """A file whose bytes change gets its new result; the old content's report is forgotten.
     A renamed file keeps its result under the new name only."""
     from pipeline import batch
-    from pipeline.store import Store
+    from pipeline.run.store import Store
 
     bad = make_bad_files(tmp_path / "make")
     folder = tmp_path / "in"
@@ -151,7 +151,7 @@ def summary_csv(first_run):
 
 
 def test_summary_csv_values(summary_csv, first_run):
-    from pipeline.catalog import catalog
+    from pipeline.extract.catalog import catalog
 
     df = summary_csv.set_index("file", drop=False)
     keys = list(catalog().entries)
@@ -332,7 +332,7 @@ def crash_on_boom(path: str) -> dict:
     """A per-file function whose worker dies on files named boom*: what a segfault looks like."""
     if Path(path).name.startswith("boom"):
         os._exit(7)
-    from pipeline.runner import process_file
+    from pipeline.run.runner import process_file
     return process_file(path)
 
 
@@ -372,7 +372,7 @@ def test_file_past_timeout_is_stopped(tmp_path):
 
 def test_isolated_run_timeout_and_result():
     """What a Dask task runs: the file in a child process, with the time limit enforced."""
-    from pipeline.runner import run_isolated
+    from pipeline.run.runner import run_isolated
 
     assert run_isolated(str(LONGHUA), timeout=0.2)["status"] == "timeout"
     bad = run_isolated(str(ROOT / "pyproject.toml"), timeout=60)
@@ -418,8 +418,8 @@ def test_dask_scheduler_unreachable_one_line(tmp_path):
 
 def test_api_names_are_the_functions():
     # importing the stages must not shadow the API functions of the same package
-    import pipeline.api, pipeline.extractors, pipeline.runner, pipeline.validate  # noqa: F401,E401
+    import pipeline.api, pipeline.extract.indicators, pipeline.run.runner, pipeline.check.validate  # noqa: F401,E401
     from pipeline import audit, batch, extract
 
-    assert callable(batch) and batch.__name__ == "batch" and batch.__module__ == "pipeline.runner"
+    assert callable(batch) and batch.__name__ == "batch" and batch.__module__ == "pipeline.api"
     assert extract.__module__ == audit.__module__ == "pipeline.api"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import REAL_FILES, document
-from pipeline.metadata import detect
+from pipeline.extract.metadata import detect
 
 EXPECTED_META = {
     "caizhengju": ("普陀区", "财政局", 2024, "final_accounts", 25),

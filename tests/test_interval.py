@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.interval import Formula, Interval
+from pipeline.check.interval import Formula, Interval
 
 
 def test_printed_intervals():

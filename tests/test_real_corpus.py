@@ -115,7 +115,7 @@ def _audit_edited(name: str, where: str, old: str, new: str):
     """The report audited after one printed number is changed (same length: the boxes still line up)."""
     from conftest import document
     from pipeline.api import build_report
-    from pipeline.validate import validate
+    from pipeline.check.validate import validate
 
     doc = document(str(REAL_FILES[name])).model_copy(deep=True)
     para = next(p for p in doc.paragraphs if where in p.text)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pipeline.document import Source
 from pipeline.schema import Issuer, Report, Score
-from pipeline.validate import validate
+from pipeline.check.validate import validate
 
 
 def _report(*scores: Score) -> Report:

@@ -1,0 +1,137 @@
+"""Formula checks (every `formula` of patterns/indicators.yaml: ratio, sum, difference, growth,
+average) and cross-mentions (one quantity stated twice with values that do not overlap)."""
+from __future__ import annotations
+
+import itertools
+
+from pipeline.extract.catalog import rules_config
+from pipeline.check.core import Context, Value, distinct, fmt, fmt_like, result
+from pipeline.check.interval import Formula, Interval
+from pipeline.schema import CheckResult
+
+MAX_COMBINATIONS = 32  # combinations of distinct stated values tried per formula
+
+
+# --------------------------------------------------------------------------------------- formulas
+def _combinations(ctx: Context, names: list[str]) -> list[dict[str, Value]]:
+    options = [[g[0] for g in distinct(ctx.values[n])] for n in names]
+    return [dict(zip(names, combo)) for combo in itertools.islice(itertools.product(*options), MAX_COMBINATIONS)]
+
+
+def evaluate_all(formula: Formula, ctx: Context) -> list[tuple[Interval, dict[str, Value]]]:
+    out = []
+    for combo in _combinations(ctx, formula.names):
+        try:
+            out.append((formula.evaluate({k: v.interval for k, v in combo.items()}), combo))
+        except ZeroDivisionError:
+            continue
+    return out
+
+
+def _point(formula: Formula, combo: dict[str, Value]) -> float:
+    """The formula on the printed values themselves: what a reader recomputes by hand."""
+    try:
+        return formula.evaluate({k: Interval.exact(v.value) for k, v in combo.items()}).mid
+    except ZeroDivisionError:
+        return float("nan")
+
+
+def _pick_formula(ctx: Context, texts: list[str]) -> Formula | None:
+    for text in texts:
+        f = Formula(text)
+        if all(ctx.values.get(n) for n in f.names):
+            return f
+    return None
+
+
+def formula_checks(ctx: Context) -> list[CheckResult]:
+    results = []
+    for key, entry in ctx.cat.entries.items():
+        if not entry.formula or key not in ctx.values:
+            continue
+        formula = _pick_formula(ctx, [entry.formula, *entry.fallback_formulas])
+        rule = f"{Formula(entry.formula).kind}.{key}"
+        if formula is None:
+            missing = [n for n in Formula(entry.formula).names if not ctx.values.get(n)]
+            results.append(result(rule, Formula(entry.formula).kind, "insufficient_data",
+                                   f"{entry.label}：报告未给出 {'、'.join(ctx.label(n) for n in missing)}，无法复算",
+                                   evidence=[v.evidence for v in ctx.values[key]]))
+            continue
+        rule = f"{formula.kind}.{key}"
+        evaluated = evaluate_all(formula, ctx)
+        if not evaluated:
+            results.append(result(rule, formula.kind, "not_applicable", f"{entry.label}：分母为零，不适用"))
+            continue
+        for group in distinct(ctx.values[key]):
+            stated = group[0]
+            results.append(_check_stated(ctx, key, rule, formula, entry.alternative_formulas, stated, group, evaluated))
+    return results
+
+
+def _check_stated(ctx, key, rule, formula, alternatives, stated: Value, group, evaluated) -> CheckResult:
+    label = ctx.label(key)
+    passing = [(iv, combo) for iv, combo in evaluated if iv.overlaps(stated.interval)]
+    best_iv, best_combo = min(passing or evaluated, key=lambda e: abs(e[0].mid - stated.value))
+    shown = formula.render({k: v.value for k, v in best_combo.items()}, fmt)
+    point = _point(formula, best_combo)
+    evidence = [v.evidence for v in group] + [v.evidence for v in best_combo.values()]
+    common = dict(stated=stated.value, recomputed=round(point, 6), interval=best_iv,
+                  stated_interval=stated.interval, evidence=evidence)
+    if passing:
+        return result(rule, formula.kind, "pass", f"{label} {stated.text} 与复算 {shown} = {fmt_like(point, stated.text)} 一致",
+                       **common)
+    for alt_text in alternatives:
+        alt = Formula(alt_text)
+        if not all(ctx.values.get(n) for n in alt.names):
+            continue
+        for iv, combo in evaluate_all(alt, ctx):
+            if iv.overlaps(stated.interval):
+                alt_shown = alt.render({k: v.value for k, v in combo.items()}, fmt)
+                return result(
+                    rule, formula.kind, "fail", severity="warning",
+                    message=(f"{label}写作 {stated.text}，按评分规则口径 {shown} 应为 {fmt_like(point, stated.text)}；"
+                             f"报告实际按另一口径 {alt_shown} = {fmt_like(_point(alt, combo), stated.text)} 计算，口径不一致"),
+                    **{**common, "evidence": evidence + [v.evidence for v in combo.values()]})
+    return result(rule, formula.kind, "fail", severity="error",
+                   message=f"{label}写作 {stated.text}，按报告自身数据复算 {shown} = {fmt_like(point, stated.text)}"
+                           f"（区间 {fmt(best_iv.lo)}～{fmt(best_iv.hi)}），超出舍入误差，前后矛盾",
+                   **common)
+
+
+# --------------------------------------------------------------------------------------- cross-mention
+def cross_mention_checks(ctx: Context) -> list[CheckResult]:
+    skip = set(rules_config()["cross_mention"].get("skip", []))
+    results = []
+    for key, values in ctx.values.items():
+        if key in skip or len(values) < 2:
+            continue
+        groups = distinct(values)
+        sources = {v.evidence.quote: None for v in values}
+        label = ctx.label(key)
+        kinds = ["table" if " | " in v.evidence.quote else "text" for v in values]
+        kind = "text_vs_table" if len(set(kinds)) > 1 else "cross_mention"
+        rule = f"{kind}.{key}"
+        if len(groups) == 1:
+            results.append(result(rule, kind, "pass", f"{label}在 {len(values)} 处均为 {values[0].text}",
+                                   stated=values[0].value, evidence=[v.evidence for v in values]))
+            continue
+        del sources
+        first, other = groups[0][0], groups[1][0]
+        recomputed, interval, extra = other.value, other.interval, []
+        entry = ctx.cat.entries.get(key)
+        formula = _pick_formula(ctx, [entry.formula, *entry.fallback_formulas]) if entry and entry.formula else None
+        how = ""
+        if formula is not None:
+            evaluated = evaluate_all(formula, ctx)
+            if evaluated:
+                iv, combo = evaluated[0]
+                point = _point(formula, combo)
+                recomputed, interval, extra = round(point, 6), iv, [v.evidence for v in combo.values()]
+                how = f"；按 {formula.render({k: v.value for k, v in combo.items()}, fmt)} 复算为 {fmt_like(point, first.text)}"
+        places = "，".join(f"第{g[0].evidence.page}页写作 {g[0].text}" for g in groups)
+        results.append(result(rule, kind, "fail", severity="error",
+                               message=f"同一指标“{label}”前后数值不一致：{places}{how}",
+                               stated=first.value, recomputed=recomputed, interval=interval,
+                               stated_interval=first.interval,
+                               evidence=[v.evidence for g in groups for v in g] + extra))
+    return results

@@ -1,0 +1,215 @@
+"""Table arithmetic: 合计 = Σ its rows (其中 rows left out), and every row of a table with a 率
+column (rate = numerator / denominator × 100), as declared in patterns/rules.yaml."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.extract.catalog import rules_config
+from pipeline.check.core import Context, fmt, fmt_like, result, verdict
+from pipeline.document import Row, Table
+from pipeline.extract.indicators import clean_label, column_titles
+from pipeline.check.interval import Interval
+from pipeline.extract.numbers import parse_number
+from pipeline.schema import CheckResult, Evidence
+from pipeline.read.tables import is_numeric, row_label
+
+# --------------------------------------------------------------------------------------- tables
+_MARKERS = [
+    (re.compile(r"^[一二三四五六七八九十]+、"), 1),
+    (re.compile(r"^\([一二三四五六七八九十]+\)"), 2),
+    (re.compile(r"^\d{1,2}[.、．](?!\d)"), 2),
+    (re.compile(r"^\(\d{1,2}\)"), 3),
+]
+_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
+
+
+@dataclass
+class _TRow:
+    row: Row
+    label: str
+    level: int | None  # 0: table total; 1..: depth; None: plain row
+    subset: bool = False
+
+
+def _row_levels(t: Table, cfg: dict) -> list[_TRow]:
+    total_re, subset_re = re.compile(cfg["total_row"]), re.compile(cfg["subset_row"])
+    out: list[_TRow] = []
+    subset_level: int | None = None
+    for row in t.body:
+        if not any(c.text for c in row.cells):
+            continue
+        raw_label = row_label(row)
+        code = "".join(c.text for c in row.cells[:3] if c.text.isdigit())
+        label = clean_label(raw_label)
+        is_subset = bool(subset_re.match(raw_label))
+        level = None
+        for pat, lvl in _MARKERS:
+            if pat.match(re.sub(subset_re, "", raw_label).lstrip(":")):
+                level = lvl
+                break
+        if level is None and code and _CODE.match(code):
+            level = {3: 1, 5: 2, 7: 3}[len(code)]
+        if level is None and total_re.match(label or raw_label):
+            level = 0
+        if is_subset:
+            subset_level = level if level is not None else 99
+        elif subset_level is not None:
+            if level is not None and level >= subset_level and level != 0:
+                is_subset = True  # "其中：1. 土地" … "2. 房屋": the whole 其中 list
+            else:
+                subset_level = None
+        out.append(_TRow(row, label, level, is_subset))
+    return out
+
+
+def _children(rows: list[_TRow], i: int) -> list[_TRow]:
+    parent = rows[i]
+    if parent.level == 0:
+        pool = [r for j, r in enumerate(rows) if j != i and r.level != 0 and not r.subset]
+    else:
+        pool = []
+        for r in rows[i + 1:]:
+            if r.level is not None and r.level <= parent.level:
+                break
+            if not r.subset:
+                pool.append(r)
+    leveled = [r.level for r in pool if r.level is not None]
+    if leveled:
+        top = min(leveled)
+        return [r for r in pool if r.level == top]
+    return pool if parent.level == 0 else []
+
+
+def _two_sided(t: Table) -> bool:
+    for row in t.body:
+        seen_number = False
+        for c in row.cells:
+            if is_numeric(c.text) and not c.text.isdigit():  # an amount; bare digits may be a subject code
+                seen_number = True
+            elif seen_number and c.text and not c.text.isdigit() and c.text not in ("—", "-"):
+                return True
+    return False
+
+
+def _cell_value(text: str) -> Interval | None:
+    parsed = parse_number(text)
+    if parsed is None:
+        return None
+    return Interval.printed(*parsed)
+
+
+def _cell_evidence(t: Table, row: Row, j: int, title: str) -> Evidence:
+    cell = row.cells[j]
+    return Evidence(page=row.page, bbox=cell.bbox or row.bbox, quote=(t.caption + "：" if t.caption else "") + row.raw,
+                    label=title, value_text=cell.raw or cell.text)
+
+
+def table_sum_checks(ctx: Context) -> list[CheckResult]:
+    cfg = rules_config()["table_sums"]
+    rate_re, code_re = re.compile(cfg["rate_column"]), re.compile(cfg["code_column"])
+    results = []
+    for t in ctx.doc.tables if ctx.doc else []:
+        if _two_sided(t):
+            continue
+        titles = column_titles(t)
+        rows = _row_levels(t, cfg)
+        name = t.caption or f"第{t.page}页表格"
+        for i, parent in enumerate(rows):
+            if parent.level is None or parent.subset:
+                continue
+            kids = _children(rows, i)
+            if not kids:
+                continue
+            label_col = max((k for k, c in enumerate(parent.row.cells) if c.text and not is_numeric(c.text)),
+                            default=-1)
+            for j, title in enumerate(titles):
+                if (j <= label_col or code_re.search(title) or rate_re.search(title)
+                        or j >= len(parent.row.cells) or "%" in parent.row.cells[j].text):
+                    continue
+                stated = _cell_value(parent.row.cells[j].text)
+                if stated is None or not is_numeric(parent.row.cells[j].text):
+                    continue
+                parts = [(k, _cell_value(k.row.cells[j].text) if j < len(k.row.cells) else None) for k in kids]
+                if all(v is None for _, v in parts) or any(is_numeric(k.row.cells[j].text) and "%" in k.row.cells[j].text for k, _ in parts):
+                    continue
+                total = Interval.exact(0.0)
+                for _, v in parts:
+                    total = total + (v or Interval.exact(0.0))  # "—" or blank: nothing there
+                evidence = [_cell_evidence(t, parent.row, j, title)] + [
+                    _cell_evidence(t, k.row, j, title) for k, v in parts if v is not None]
+                what = f"{name}“{parent.label or row_label(parent.row)}”行“{title}”列"
+                kids_text = " + ".join(k.row.cells[j].text or "0" for k, _ in parts)
+                rule = f"table_sum.{_table_id(t)}.{parent.label or clean_label(row_label(parent.row))}.{title}"
+                results.append(verdict(
+                    rule, "table_sum", total.overlaps(stated), f"{what} {parent.row.cells[j].text} = {kids_text}",
+                    f"{what}写作 {parent.row.cells[j].text}，其分项之和 {kids_text} = {fmt(total.mid)}，不相等",
+                    stated=stated, recomputed=total, evidence=evidence))
+    return results
+
+
+_TABLE_NO = re.compile(r"附?表\s*[\d一二三四五六七八九十]+(?:[-—.．]\d+)*")
+
+
+def _table_id(t: Table) -> str:
+    """A short stable name for rule ids: the caption's number (表1-4), else its page."""
+    m = _TABLE_NO.match(t.caption or "")
+    return re.sub(r"\s+", "", m.group(0)) if m else f"p{t.page}"
+
+
+def _find_col(titles: list[str], words: list[str], none: list[str] = ()) -> int | None:
+    for j, title in enumerate(titles):
+        if any(w in title for w in words) and not any(n in title for n in none):
+            return j
+    return None
+
+
+def table_ratio_checks(ctx: Context) -> list[CheckResult]:
+    results = []
+    for t in ctx.doc.tables if ctx.doc else []:
+        header = "".join(c.text for r in t.header for c in r.cells)
+        for spec in rules_config()["table_ratios"]:
+            if not all(w in header for w in spec["when"]):
+                continue
+            titles = column_titles(t)
+            jr = _find_col(titles, [spec["rate"]])
+            jn = _find_col(titles, spec["numerator"], spec.get("numerator_none", []))
+            jd = _find_col(titles, spec["denominator"], spec.get("denominator_none", []) + [spec["rate"]])
+            if None in (jr, jn, jd):
+                continue
+            alts = [_find_col(titles, words) for words in spec.get("alternatives", [])]
+            for row in t.body:
+                results.extend(_row_ratio(ctx, t, row, titles, jr, jn, jd, [a for a in alts if a is not None]))
+            break
+    return results
+
+
+def _row_ratio(ctx, t: Table, row: Row, titles, jr, jn, jd, alts) -> list[CheckResult]:
+    if max(jr, jn, jd) >= len(row.cells):
+        return []
+    rate, num, den = (_cell_value(row.cells[j].text) for j in (jr, jn, jd))
+    if rate is None or num is None or den is None:
+        return []
+    name = t.caption or f"第{t.page}页表格"
+    what = f"{name}“{clean_label(row_label(row))}”行"
+    evidence = [_cell_evidence(t, row, j, titles[j]) for j in (jr, jn, jd)]
+    shown = f"{row.cells[jn].text} ÷ {row.cells[jd].text}"
+    rule = f"table_ratio.{_table_id(t)}.{clean_label(row_label(row))}"
+    if den.lo <= 0 <= den.hi:
+        return [result(rule, "table_ratio", "not_applicable", f"{what}{titles[jd]}为零，比率不适用", evidence=evidence)]
+    iv = num / den * Interval.exact(100.0)
+    point = num.mid / den.mid * 100.0
+    common = dict(stated=rate.mid, recomputed=round(point, 6), interval=iv, stated_interval=rate, evidence=evidence)
+    if iv.overlaps(rate):
+        return [result(rule, "table_ratio", "pass", f"{what}{titles[jr]} {row.cells[jr].text} = {shown}", **common)]
+    for ja in alts:
+        alt = _cell_value(row.cells[ja].text) if ja < len(row.cells) else None
+        if alt is not None and not (alt.lo <= 0 <= alt.hi):
+            aiv = num / alt * Interval.exact(100.0)
+            if aiv.overlaps(rate):
+                return [result(rule, "table_ratio", "fail", severity="warning",
+                                message=f"{what}{titles[jr]}写作 {row.cells[jr].text}，按“{titles[jd]}”应为 {fmt_like(point, row.cells[jr].text)}，"
+                                        f"报告按“{titles[ja]}”计算，口径不一致", **common)]
+    return [result(rule, "table_ratio", "fail", severity="error",
+                    message=f"{what}{titles[jr]}写作 {row.cells[jr].text}，按本行 {shown} 复算为 {fmt_like(point, row.cells[jr].text)}"
+                            f"（区间 {fmt(iv.lo)}～{fmt(iv.hi)}），不一致", **common)]

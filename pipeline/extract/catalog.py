@@ -1,0 +1,155 @@
+"""Load the data in ``patterns/``: the indicator catalog, table maps, wordings. Once per process."""
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from pipeline.errors import PatternsError
+
+def _patterns_dir() -> Path:
+    """$GOVAUDIT_PATTERNS, else the checkout's patterns/ (editable install), else the copy a
+    regular install puts under <prefix>/share/govaudit/patterns."""
+    if os.environ.get("GOVAUDIT_PATTERNS"):
+        return Path(os.environ["GOVAUDIT_PATTERNS"])
+    checkout = Path(__file__).resolve().parents[2] / "patterns"
+    installed = Path(sys.prefix) / "share" / "govaudit" / "patterns"
+    return checkout if checkout.is_dir() or not installed.is_dir() else installed
+
+
+PATTERNS_DIR = _patterns_dir()
+
+# conversion of printed amounts to 万元 (factor, decimal shift); kinds and their units are data
+# (patterns/indicators.yaml `units`, first unit canonical)
+UNIT_SCALE = {"万元": (1.0, 0), "元": (1e-4, 4), "千元": (0.1, 1), "亿元": (1e4, -4)}
+
+
+@lru_cache(maxsize=None)
+def load_yaml(name: str) -> dict:
+    path = PATTERNS_DIR / name
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = yaml.safe_load(f)
+    except OSError as e:
+        raise PatternsError(f"cannot read {path}: {e.strerror}") from None
+    except yaml.YAMLError as e:
+        where = getattr(e, "problem_mark", None)
+        at = f" line {where.line + 1}" if where else ""
+        raise PatternsError(f"{path}{at}: not valid YAML ({getattr(e, 'problem', None) or e})") from None
+    if not isinstance(data, dict):
+        raise PatternsError(f"{path}: expected a mapping at the top")
+    return data
+
+
+def _compile(pattern: str, where: str) -> re.Pattern:
+    try:
+        return re.compile(pattern)
+    except re.error as e:
+        raise PatternsError(f"{PATTERNS_DIR}/{where}: bad regex {pattern!r} ({e})") from None
+
+
+@dataclass
+class Entry:
+    key: str
+    label: str
+    kind: str
+    names: list[re.Pattern] = field(default_factory=list)
+    terms: list[re.Pattern] = field(default_factory=list)
+    subject: str | None = None
+    phase: str | None = None
+    formula: str | None = None
+    fallback_formulas: list[str] = field(default_factory=list)
+    alternative_formulas: list[str] = field(default_factory=list)
+    unit: str = ""  # the canonical unit of its kind
+
+
+@dataclass
+class Catalog:
+    entries: dict[str, Entry]
+    number: str
+    gap: str
+    units: dict[str, list[str]]
+    reject_after: list[str]
+    subjects: dict[str, list[re.Pattern]]
+    phases: dict[str, list[re.Pattern]]
+    phase_default: dict[str, str]
+    series: list[dict]
+    userdict: list[str]
+    exact_units: frozenset[str] = frozenset()  # whole counts: "22 人" is exactly 22
+    value_re: re.Pattern = field(init=False)
+
+    def __post_init__(self):
+        all_units = sorted({u for us in self.units.values() for u in us}, key=len, reverse=True)
+        self.value_re = re.compile(
+            self.gap + r"\s*" + self.number + r"\s*(?P<unit>" + "|".join(map(re.escape, all_units)) + ")?"
+        )
+
+
+def _expand(raw: dict) -> list[dict]:
+    """An entry with ``repeat`` stands for one entry per position of its lists."""
+    rep = raw.get("repeat")
+    if not rep:
+        return [raw]
+    names = list(rep)
+    out = []
+    for values in zip(*(rep[n] for n in names)):
+        def sub(x):
+            if isinstance(x, str):
+                for n, v in zip(names, values):
+                    x = x.replace("{" + n + "}", str(v))
+                return x
+            if isinstance(x, list):
+                return [sub(i) for i in x]
+            if isinstance(x, dict):
+                return {k: sub(v) for k, v in x.items()}
+            return x
+        out.append({k: sub(v) for k, v in raw.items() if k != "repeat"})
+    return out
+
+
+@lru_cache(maxsize=None)
+def catalog() -> Catalog:
+    data = load_yaml("indicators.yaml")
+    entries: dict[str, Entry] = {}
+    units = data["units"]
+    for raw in itertools.chain.from_iterable(_expand(r) for r in data["indicators"]):
+        if raw.get("kind") not in units:
+            raise PatternsError(f"{PATTERNS_DIR}/indicators.yaml: {raw.get('key')}: kind {raw.get('kind')!r} is not one of "
+                             f"the kinds under `units` ({', '.join(units)})")
+        e = Entry(
+            key=raw["key"], label=raw.get("label", raw["key"]), kind=raw["kind"],
+            names=[_compile(p, f"indicators.yaml: {raw['key']}") for p in raw.get("names", [])],
+            terms=[_compile(p, f"indicators.yaml: {raw['key']}") for p in raw.get("terms", [])],
+            subject=raw.get("subject"), phase=raw.get("phase"), formula=raw.get("formula"),
+            fallback_formulas=raw.get("fallback_formulas", []),
+            alternative_formulas=raw.get("alternative_formulas", []),
+            unit=units[raw["kind"]][0],
+        )
+        if e.key in entries:
+            raise PatternsError(f"{PATTERNS_DIR}/indicators.yaml: key {e.key} defined twice")
+        entries[e.key] = e
+    return Catalog(
+        entries=entries, number=data["number"], gap=data["gap"], units=data["units"],
+        reject_after=data.get("reject_after", []),
+        subjects={k: [_compile(p, f"indicators.yaml: subjects.{k}") for p in v] for k, v in data["subjects"].items()},
+        phases={k: [_compile(p, f"indicators.yaml: phases.{k}") for p in v] for k, v in data["phases"].items()},
+        phase_default=data.get("phase_default", {}), series=data.get("series", []),
+        userdict=data.get("userdict", []),
+        exact_units=frozenset(u for kind in data.get("exact_kinds", []) for u in units[kind]),
+    )
+
+
+@lru_cache(maxsize=None)
+def tables_config() -> dict:
+    return load_yaml("tables.yaml")
+
+
+@lru_cache(maxsize=None)
+def rules_config() -> dict:
+    return load_yaml("rules.yaml")
