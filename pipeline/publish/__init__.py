@@ -2,5 +2,6 @@
 
 In: :class:`pipeline.run.store.Store` or a Report. Out: CSV/xlsx/parquet/JSON exports
 (``export``), the self-contained HTML report (``html`` with ``templates/``, page crops from
-``pagecrop``), and the terminal tables of ``govaudit audit`` (``terminal``).
+``pagecrop``), the A4 working paper per report (``paper``), and the terminal tables of
+``govaudit audit`` (``terminal``).
 """

@@ -7,6 +7,10 @@
 Boxes come in pdfplumber coordinates (points, origin top-left), which match the orientation of
 the bitmap pypdfium2 renders. When an evidence box is a whole table cell, the printed number is
 looked up in the page's text layer inside that box, so the picture boxes the number itself.
+
+Each box's numbered tag sits where it hides no printed text: just left or right of the box when
+that space is blank, else in the page margin (widened when the page has none) with a leader line
+along the box's top edge. ``page_png`` renders a whole page, for the report's page view.
 """
 from __future__ import annotations
 
@@ -64,10 +68,16 @@ class Crop:
     marks: list[Mark] = field(default_factory=list)
     region: BBox = (0.0, 0.0, 0.0, 0.0)  # the page area shown, points, top-left origin
     scale: float = 1.0                   # pixels per point
+    left: int = 0                        # pixels of margin added left of the page area for tags
+    tags: list[tuple[int, int, int, int]] = field(default_factory=list)  # each mark's tag, pixels
 
     def pixel_box(self, mark: Mark) -> tuple[int, int, int, int]:
         """Where ``mark``'s number sits in the picture, in pixels (its drawn box is just outside)."""
-        return _to_px(mark.bbox, self.region, self.scale, 0)
+        return _shift(_to_px(mark.bbox, self.region, self.scale, 0), self.left)
+
+    def to_pixels(self, bbox: BBox) -> tuple[int, int, int, int]:
+        """Any page box (points) in the picture's pixels."""
+        return _shift(_to_px(bbox, self.region, self.scale, 0), self.left)
 
     @property
     def alt(self) -> str:
@@ -108,14 +118,26 @@ class PageCropper:
             width, height = page.get_size()
             marks = [Mark(_tighten(page, height, m.bbox, m.value_text), m.index, m.value_text) for m in marks]
             region = _region(union_bbox([m.bbox for m in marks]), width, height, _text_lines(page, height))
+            printed = _char_boxes(page, height)
             scale = self.dpi / 72
             x0, top, x1, bottom = region
             bitmap = page.render(scale=scale, crop=(x0, height - bottom, width - x1, top))
             image = bitmap.to_pil().convert("RGB")
         finally:
             page.close()
-        _draw(image, marks, region, scale)
-        return Crop(page_no, _png(image), image.width, image.height, marks, region, scale)
+        image, left, tags = _draw(image, marks, region, scale, printed)
+        return Crop(page_no, _png(image), image.width, image.height, marks, region, scale, left, tags)
+
+    def page_png(self, page_no: int, dpi: int = 96) -> tuple[bytes, int, int]:
+        """The whole page as a palette PNG: (bytes, width, height)."""
+        if not 1 <= page_no <= len(self.pdf):
+            raise ValueError(f"page {page_no} not in document ({len(self.pdf)} pages)")
+        page = self.pdf[page_no - 1]
+        try:
+            image = page.render(scale=dpi / 72).to_pil().convert("RGB")
+        finally:
+            page.close()
+        return _png(image), image.width, image.height
 
 
 def _png(image) -> bytes:
@@ -130,6 +152,10 @@ def _png(image) -> bytes:
     buf = io.BytesIO()
     image.quantize(palette=palette, dither=Image.Dither.NONE).save(buf, "PNG", compress_level=6)
     return buf.getvalue()
+
+
+def _shift(box: tuple[int, int, int, int], dx: int) -> tuple[int, int, int, int]:
+    return (box[0] + dx, box[1], box[2] + dx, box[3])
 
 
 def _to_px(bbox: BBox, region: BBox, scale: float, pad: float) -> tuple[int, int, int, int]:
@@ -152,18 +178,28 @@ def _region(boxes: BBox, width: float, height: float, lines: list[BBox]) -> BBox
     return (left, max(0.0, top_), right, min(height, bottom_))
 
 
+def _char_boxes(page, height: float) -> list[BBox]:
+    """Each printed character's box, its full advance (a "。" is as wide as a character), top-left origin."""
+    return _text_boxes(page, height, chars=True)
+
+
 def _text_lines(page, height: float) -> list[BBox]:
     """Boxes of the page's text runs (pdfium's text rectangles), top-left origin."""
+    return _text_boxes(page, height, chars=False)
+
+
+def _text_boxes(page, height: float, chars: bool) -> list[BBox]:
     try:
         textpage = page.get_textpage()
     except Exception:
         return []
     try:
-        rects = []
-        for k in range(textpage.count_rects()):
-            left, bottom, right, top = textpage.get_rect(k)
-            rects.append((left, height - top, right, height - bottom))
-        return rects
+        boxes = []
+        for k in range(textpage.count_chars() if chars else textpage.count_rects()):
+            left, bottom, right, top = textpage.get_charbox(k, loose=True) if chars else textpage.get_rect(k)
+            if right > left and top > bottom:
+                boxes.append((left, height - top, right, height - bottom))
+        return boxes
     finally:
         textpage.close()
 
@@ -216,21 +252,92 @@ def box_style(scale: float) -> tuple[int, int]:
     return round(2.5 * scale), max(2, round(1.6 * scale))
 
 
-def _draw(image, marks: list[Mark], region: BBox, scale: float) -> None:
+PxBox = tuple[int, int, int, int]
+
+
+def _overlaps(a: PxBox, b: PxBox) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _place_tags(size: tuple[int, int], boxes: list[PxBox], tag_sizes: list[tuple[int, int]],
+                blocked: list[PxBox], gap: int) -> tuple[int, list[PxBox], set[int]]:
+    """Where each box's tag goes, in pixels: beside its box (left, then right) where nothing printed
+    is, else in the margin left of all text, in columns so that no tag covers another. Returns
+    (pixels added on the left to make that margin, the tag boxes in the widened picture, which of
+    them are in the margin)."""
+    width, height = size
+    text_left = min([b[0] for b in [*blocked, *boxes] if b[2] > 0] or [width])
+    out: dict[int, PxBox] = {}
+    for k, ((x0, y0, x1, y1), (tw, th)) in enumerate(zip(boxes, tag_sizes)):
+        top = (y0 + y1) // 2 - th // 2
+        for cand in ((x0 - gap - tw, top, x0 - gap, top + th), (x1 + gap, top, x1 + gap + tw, top + th)):
+            # beside the box, inside the picture, and not out in the margin (kept for the others)
+            inside = cand[0] >= text_left and cand[1] >= 0 and cand[2] <= width and cand[3] <= height
+            if inside and not any(_overlaps(cand, b) for b in [*blocked, *boxes, *out.values()]):
+                out[k] = cand
+                break
+    pending = [k for k in range(len(boxes)) if k not in out]
+    if not pending:
+        return 0, [out[k] for k in range(len(boxes))], set()
+    # the margin: a tag centred on its box's top edge (the leader runs along it, between lines)
+    col_w = max(tw for tw, _ in tag_sizes) + gap
+    columns: list[list[tuple[int, int]]] = []  # per column: (top, bottom) of the tags in it
+    where: dict[int, tuple[int, int]] = {}     # k -> (column, top)
+    for k in sorted(pending, key=lambda k: boxes[k][1]):
+        th = tag_sizes[k][1]
+        y = max(0, min(height - th, boxes[k][1] - th // 2))
+        col = next((c for c, used in enumerate(columns) if all(y + th + gap <= a or b + gap <= y for a, b in used)),
+                   len(columns))
+        if col == len(columns):
+            columns.append([])
+        columns[col].append((y, y + th))
+        where[k] = (col, y)
+    need = len(columns) * col_w + gap  # the margin's width
+    added = max(0, need - text_left)
+    start = max(0, text_left - need)  # the margin's left edge, before widening
+    shifted = {k: (b[0] + added, b[1], b[2] + added, b[3]) for k, b in out.items()}
+    for k, (col, y) in where.items():
+        tw, th = tag_sizes[k]
+        x = start + added + gap + (len(columns) - 1 - col) * col_w  # column 0 nearest the text
+        shifted[k] = (x, y, x + tw, y + th)
+    return added, [shifted[k] for k in range(len(boxes))], set(pending)
+
+
+def _draw(image, marks: list[Mark], region: BBox, scale: float, printed: list[BBox] = ()):
+    """Box each mark in its colour and tag it with its number where the tag hides nothing printed.
+    Returns (the picture, pixels added on its left for tags, the tag boxes)."""
     from PIL import Image, ImageDraw, ImageFont
 
-    overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
-    draw = ImageDraw.Draw(overlay)
     font = ImageFont.load_default(size=max(11, round(9 * scale)))
     pad, line = box_style(scale)
+    probe = ImageDraw.Draw(image)
+    boxes = [_to_px(m.bbox, region, scale, pad) for m in marks]
+    sizes = []
     for m in marks:
+        tx0, ty0, tx1, ty1 = probe.textbbox((0, 0), str(m.index + 1), font=font)
+        sizes.append((tx1 - tx0 + 2 * pad, ty1 - ty0 + 2 * pad))
+    blocked = [_to_px(ch, region, scale, 1) for ch in printed]
+    blocked = [b for b in blocked if b[2] > 0 and b[3] > 0 and b[0] < image.width and b[1] < image.height]
+    added, tags, in_margin = _place_tags(image.size, boxes, sizes, blocked, max(2, pad))
+    if added:
+        wider = Image.new("RGB", (image.width + added, image.height), (255, 255, 255))
+        wider.paste(image, (added, 0))
+        image = wider
+    overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(overlay)
+    for k, (m, box, tag) in enumerate(zip(marks, boxes, tags)):
         rgb = color(m.index)
-        x0, y0, x1, y1 = _to_px(m.bbox, region, scale, pad)
+        x0, y0, x1, y1 = _shift(box, added)
         draw.rectangle((x0, y0, x1, y1), fill=rgb + (38,), outline=rgb + (255,), width=line)
-        tag = str(m.index + 1)
-        tx0, ty0, tx1, ty1 = draw.textbbox((0, 0), tag, font=font)
-        tw, th = tx1 - tx0 + 2 * pad, ty1 - ty0 + 2 * pad
-        bx, by = x0, max(0, y0 - th)  # a numbered tab on the box's top-left corner
-        draw.rectangle((bx, by, bx + tw, by + th), fill=rgb + (255,))
-        draw.text((bx + pad - tx0, by + pad - ty0), tag, fill=(255, 255, 255, 255), font=font)
-    image.paste(Image.alpha_composite(image.convert("RGBA"), overlay).convert("RGB"))
+        if k in in_margin:  # a leader from the tag along the box's top edge, between the lines
+            ly = min(max(y0, tag[1] + line), tag[3] - line)
+            draw.line((tag[2], ly, x0, ly), fill=rgb + (255,), width=max(1, line // 2))
+            draw.line((x0, ly, x0, y0), fill=rgb + (255,), width=max(1, line // 2))
+    for m, tag in zip(marks, tags):  # tags last: a leader never runs over one
+        rgb = color(m.index)
+        text = str(m.index + 1)
+        tx0, ty0, _, _ = draw.textbbox((0, 0), text, font=font)
+        draw.rectangle(tag, fill=rgb + (255,))
+        draw.text((tag[0] + pad - tx0, tag[1] + pad - ty0), text, fill=(255, 255, 255, 255), font=font)
+    image = Image.alpha_composite(image.convert("RGBA"), overlay).convert("RGB")
+    return image, added, tags
