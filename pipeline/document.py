@@ -8,6 +8,8 @@ for matching (see :mod:`pipeline.read.normalize`).
 """
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 BBox = tuple[float, float, float, float]
@@ -108,6 +110,24 @@ class Row(BaseModel):
         return " | ".join(c.raw for c in self.cells if not c.spanned)
 
 
+class CrossCheck(BaseModel):
+    """camelot's second reading of one page of a table (:mod:`pipeline.read.camelot_check`): asked
+    only where it can tell us something (``reason``), and what it saw beside our reading."""
+
+    page: int
+    # why camelot was asked: our finder found no table on a page whose rules could hold one, the
+    # table's structure is in doubt, a table check failed (the check stage asks), or on request
+    reason: Literal["no_table_found", "structure_in_doubt", "check_failed", "requested"]
+    # agrees: same grid and cell texts; grid_differs: another shape; texts_differ: same shape,
+    # some cell texts differ (ours kept); camelot_only: a table only camelot found (adopted, filled
+    # with our characters); not_found: camelot found no table there either
+    verdict: Literal["agrees", "grid_differs", "texts_differ", "camelot_only", "not_found"]
+    ours: tuple[int, int] | None = None  # rows × columns of our grid on that page
+    camelot: tuple[int, int] | None = None  # rows × columns of camelot's
+    differing_cells: list[tuple[int, int]] = Field(default_factory=list)  # (row, column) on the page
+    cells_compared: int = 0  # cells where both readings have text
+
+
 class Table(BaseModel):
     """A ruled table; one logical table even when printed across several pages."""
 
@@ -121,9 +141,10 @@ class Table(BaseModel):
     continued_on: list[int] = Field(default_factory=list)  # further pages of a stitched table
     # Index of the paragraph just before the table, so a table knows where it sits in the flow.
     after_paragraph: int = -1
-    # Which finder found the grid, and what the cross-check with camelot said, page by page.
+    # Which finder found the grid, and what camelot's second reading said, page by page (only
+    # where it was asked: see CrossCheck.reason).
     finder: str = "pdfplumber"
-    cross_check: list[str] = Field(default_factory=list)
+    cross_check: list[CrossCheck] = Field(default_factory=list)
 
     @property
     def pages(self) -> list[int]:
@@ -161,6 +182,43 @@ class Page(BaseModel):
     n_chars: int
     # Running headers, footers and page numbers, removed from the text flow.
     furniture: list[Line] = Field(default_factory=list)
+    # OCR (pipeline.read.ocr): the areas read from the page image (the whole page for a scan),
+    # each text line read there with its characters' confidences, and the quarter turns
+    # clockwise that made a sideways scan upright (coordinates are those of the upright page).
+    ocr_regions: list[BBox] = Field(default_factory=list)
+    ocr_spans: list["OcrSpan"] = Field(default_factory=list, repr=False)
+    ocr_turns: int = 0
+
+    def ocr_confidence(self, bbox: BBox, digits_only: bool = True, context: int = 0) -> float | None:
+        """The lowest recognition confidence of the OCR characters inside ``bbox`` (centre
+        inside horizontally, half the line's height inside vertically); only digits when
+        ``digits_only`` and some are there; plus the ``context`` characters read just before
+        them (the words that name the number, on its line or the line above). None when nothing
+        read by OCR lies there."""
+        chars: list[tuple[str, float, bool]] = []  # reading order: (char, confidence, inside)
+        for s in sorted(self.ocr_spans, key=lambda s: (s.bbox[1], s.bbox[0])):
+            top, bottom = s.bbox[1], s.bbox[3]
+            vertical = min(bottom, bbox[3]) - max(top, bbox[1]) >= 0.5 * (bottom - top)
+            for ch, (x0, x1, conf) in zip(s.text, s.chars):
+                chars.append((ch, conf, vertical and bbox[0] - 0.5 <= (x0 + x1) / 2 <= bbox[2] + 0.5))
+        inside = [i for i, c in enumerate(chars) if c[2]]
+        if not inside:
+            return None
+        found = [chars[i] for i in inside]
+        if digits_only and any(ch.isdigit() for ch, _, _ in found):
+            found = [f for f in found if f[0].isdigit() or f[0] in ".,%"]  # separators count too
+        found += chars[max(inside[0] - context, 0): inside[0]]
+        return min(c for _, c, _ in found)
+
+
+class OcrSpan(BaseModel):
+    """One text line read by OCR: its box (PDF points), text, lowest character confidence, and
+    per character (same order as ``text``) its x0, x1 and recognition confidence (0..1)."""
+
+    bbox: BBox
+    text: str
+    conf: float
+    chars: list[tuple[float, float, float]] = Field(default_factory=list)
 
 
 class Source(BaseModel):
@@ -177,6 +235,9 @@ class Document(BaseModel):
     pages: list[Page]
     paragraphs: list[Paragraph]
     tables: list[Table]
+    # what reading left out or changed, one line each ("repaired", a page over the character limit):
+    # carried into Report.notes
+    notes: list[str] = Field(default_factory=list)
 
     def full_text(self) -> str:
         return "\n".join(p.text for p in self.paragraphs)

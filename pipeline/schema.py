@@ -38,6 +38,11 @@ class Indicator(BaseModel):
     source: Literal["text", "table"] = "text"
     components: dict[str, float] = Field(default_factory=dict)
     confidence: float | None = None  # OCR recognition confidence of the printed number (None: text layer)
+    # whose figure it is and at which stage, as the sentence said it: the subject word in scope
+    # (三公 / 项目 / 一季度 …; None: the department's own) and the phase word (budget / actual; None:
+    # not said). Two mentions are one statement only when these agree (cross-mention checks).
+    subject: str | None = None
+    phase: str | None = None
 
 
 class Score(BaseModel):
@@ -58,6 +63,8 @@ class Evidence(BaseModel):
     quote: str
     label: str | None = None  # which operand this is, e.g. "contract_staff"
     value_text: str | None = None  # the printed number, so a picture can box it
+    unit: str | None = None  # the unit the number is printed in when not beside it (a table's 单位：万元)
+    sha256: str | None = None  # set when the evidence is in another report (cross-report checks)
 
 
 class CheckResult(BaseModel):
@@ -83,6 +90,23 @@ class Finding(BaseModel):
     recomputed: float | None = None
     interval: tuple[float, float] | None = None
     evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Reference(BaseModel):
+    """A figure this report states about another report: "比2023年预算减少876.75万元" says that the
+    2023 budget's figure of the same quantity was this report's figure + 876.75."""
+
+    key: str  # the quantity (an indicator key), taken from the figure the statement follows
+    year: int  # the year it names ("上年": the report's year − 1)
+    phase: Literal["budget", "final", "same"]  # 预算 / 决算 (执行数) / unnamed: the same kind of report
+    relation: Literal["difference", "equals"]  # this figure − other = change; or other = value
+    value: float  # this report's figure (difference) or the other report's figure (equals)
+    value_text: str
+    change: float = 0.0  # signed: + for 增加, − for 减少, 0 for 持平
+    change_text: str = ""  # as printed ("" for 持平)
+    page: int
+    bbox: BBox
+    quote: str
 
 
 ReviewStatus = Literal["待核", "已核实", "已排除"]
@@ -123,9 +147,11 @@ class Report(BaseModel):
     total_score: float | None = None
     findings: list[Finding] = Field(default_factory=list)
     checks: list[CheckResult] = Field(default_factory=list)
+    references: list[Reference] = Field(default_factory=list)  # figures stated about other reports
     problems: list[Problem] = Field(default_factory=list)
     coverage: Coverage | None = None
     notes: list[str] = Field(default_factory=list)  # e.g. "repaired", limits reached, OCR pages
+    scope: Literal["department", "unit"] | None = None  # 部门 or 单位 预算/决算 (what the figures cover)
 
     def values(self, key: str) -> list[Indicator]:
         return [i for i in self.indicators if i.key == key]
@@ -141,3 +167,12 @@ class Report(BaseModel):
     @property
     def n_warnings(self) -> int:
         return sum(f.severity == "warning" for f in self.findings)
+
+    # what people count: problems (findings on the same printed numbers count once)
+    @property
+    def n_error_problems(self) -> int:
+        return sum(p.severity == "error" for p in self.problems) if self.problems else self.n_errors
+
+    @property
+    def n_warning_problems(self) -> int:
+        return sum(p.severity == "warning" for p in self.problems) if self.problems else self.n_warnings

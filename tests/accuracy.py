@@ -51,11 +51,13 @@ def _key(key: str, value: float) -> tuple[str, float]:
     return key, round(float(value), 6)
 
 
-def compare(pdf: str | Path, report=None) -> Accuracy:
+def compare(pdf: str | Path, report=None, expected: str | Path | None = None) -> Accuracy:
+    """``expected``: the expected file, when it is not <stem>.expected.json next to the PDF (a
+    rendering of a sample by another route is checked against the sample's expected file)."""
     from pipeline.api import extract
 
     pdf = Path(pdf)
-    exp = json.loads(expected_path(pdf).read_text(encoding="utf-8"))
+    exp = json.loads(Path(expected or expected_path(pdf)).read_text(encoding="utf-8"))
     rep = report if report is not None else extract(pdf)
     acc = Accuracy(pdf.name)
     acc.fields = {

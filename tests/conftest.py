@@ -43,3 +43,17 @@ def run_cli(*args: str, cwd: Path | None = None):
     import subprocess
     return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True,
                           cwd=cwd or ROOT, timeout=600)
+
+
+@pytest.fixture(scope="session")
+def own_reports(tmp_path_factory):
+    """tests/data/cross/*.txt (our own reports of one department, issue 17) rendered to PDF with
+    headless Chromium, once a session: the cross-report checks and the report's cross section."""
+    from textpdf import chromium, render
+
+    if chromium() is None:
+        pytest.skip("chromium is not installed (.ci/run installs it)")
+    folder = tmp_path_factory.mktemp("cross_pdfs")
+    for txt in sorted((ROOT / "tests" / "data" / "cross").glob("*.txt")):
+        render(txt.read_text(encoding="utf-8"), folder / f"{txt.stem}.pdf")
+    return folder

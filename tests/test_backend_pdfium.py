@@ -1,8 +1,10 @@
 """The pdfium backend reads what the pdfplumber backend reads: same characters and edges per page,
 same lines, paragraphs, tables, cells and cross-check verdicts per document, boxes within a
-fraction of a point. Also: camelot only where the rules can hold a grid, and a fast cold start."""
+fraction of a point. Also: camelot only where it adds information, the jieba dictionary cached on
+disk, and a fast cold start."""
 from __future__ import annotations
 
+import os
 import random
 import subprocess
 import sys
@@ -207,22 +209,112 @@ def test_dedupe_is_pdfplumbers():
 
 # -- where camelot runs --------------------------------------------------------------------------
 
-def test_camelot_only_on_pages_that_can_hold_a_grid(monkeypatch):
-    """龙华 2019 has a header rule on 23 pages and one ruled table (p19): camelot reads p19 only."""
+def _spy_camelot(monkeypatch) -> list[list[int]]:
     from pipeline.read import camelot_check
-    from pipeline.read.ingest import load
 
-    asked = []
+    asked: list[list[int]] = []
     real = camelot_check.read_grids
 
-    def spy(path, pages, heights):
+    def spy(path, pages, heights=None, failed=None):
         asked.append(list(pages))
-        return real(path, pages, heights)
+        return real(path, pages, heights, failed)
 
     monkeypatch.setattr(camelot_check, "read_grids", spy)
+    return asked
+
+
+def test_camelot_not_run_where_our_finder_found_the_table(monkeypatch):
+    """龙华 2019 has a header rule on 23 pages and one ruled table (p19), which our finder reads
+    whole: camelot is not asked; with cross_check="all" it reads p19 only, and agrees."""
+    from pipeline.read.ingest import load
+
+    asked = _spy_camelot(monkeypatch)
     doc = load(require(LONGHUA))
+    assert asked == [] and [t.page for t in doc.tables] == [19] and doc.tables[0].cross_check == []
+    doc = load(require(LONGHUA), cross_check="all")
     assert asked == [[19]]
-    assert [t.page for t in doc.tables] == [19] and all("agrees" in v for v in doc.tables[0].cross_check)
+    assert [(v.page, v.reason, v.verdict) for v in doc.tables[0].cross_check] == [(19, "requested", "agrees")]
+
+
+def _rules(ys: list[float], xs: list[float]) -> list[dict]:
+    h = [{"orientation": "h", "x0": xs[0], "x1": xs[-1], "top": y, "bottom": y, "width": xs[-1] - xs[0],
+          "height": 0.0} for y in ys]
+    v = [{"orientation": "v", "x0": x, "x1": x, "top": ys[0], "bottom": ys[-1], "width": 0.0,
+          "height": ys[-1] - ys[0]} for x in xs]
+    return h + v
+
+
+def test_camelot_asked_where_our_finder_may_have_missed_a_grid(monkeypatch):
+    """No table of ours on a page whose rules make two rows and two columns: camelot is asked.
+    Rules for one row at most (财政局 2024 p14, 万里街道 2024 p15 and p20: a boxed row, where camelot
+    finds nothing or one row, which is never adopted): not asked, camelot not even imported."""
+    from pipeline.read import ingest
+
+    grid = PageRecord(page_number=1, width=600, height=800, chars=[], edges=_rules([100, 120, 140], [50, 150, 250]))
+    one_row = PageRecord(page_number=1, width=600, height=800, chars=[],
+                         edges=_rules([100, 120], [50, 100, 150, 200, 250, 300]))
+    assert ingest._ask_camelot(True, grid, [], []) == "no_table_found"
+    assert ingest._ask_camelot(True, one_row, [], []) is None
+    assert ingest._ask_camelot("all", one_row, [], []) == "requested"
+    asked = _spy_camelot(monkeypatch)
+    ingest.load(require(REAL_FILES["caizhengju"]))
+    assert asked == []
+
+
+def test_a_grid_only_camelot_finds_is_adopted_and_filled_with_our_characters(monkeypatch):
+    """The page read again with camelot's grid: its cells take the page's own characters, and the
+    table says camelot found it (verdict camelot_only)."""
+    from pipeline.read import camelot_check, ingest
+    from pipeline.document import Page
+
+    chars = [{"text": t, "x0": x, "x1": x + 8, "top": y, "bottom": y + 10, "doctop": y, "size": 10.0,
+              "upright": True, "fontname": "F"} for t, x, y in (("甲", 60, 105), ("1", 160, 105), ("乙", 60, 125),
+                                                                 ("2", 160, 125))]
+    rec = PageRecord(page_number=3, width=600, height=800, chars=chars, edges=[])
+    cam = camelot_check.CamelotTable(page=3, bbox=(50, 100, 250, 140), texts=[["x", "y"], ["z", "w"]], grid=[
+        [(50, 100, 150, 120), (150, 100, 250, 120)], [(50, 120, 150, 140), (150, 120, 250, 140)]])
+    monkeypatch.setattr(camelot_check, "read_grids", lambda path, pages, heights=None: {3: [cam]})
+    per_page = {3: ingest._read_page(rec)[:2]}
+    assert per_page[3][1] == []
+    ingest._cross_check_tables(Path("x.pdf"), [Page(number=3, width=600, height=800, n_chars=4)], per_page,
+                               {3: (rec, "no_table_found")})
+    (table,) = per_page[3][1]
+    assert table.finder == "camelot" and [r.texts for r in table.rows] == [["甲", "1"], ["乙", "2"]]
+    assert [(v.reason, v.verdict, v.camelot) for v in table.cross_check] == [("no_table_found", "camelot_only", (2, 2))]
+
+
+def test_structure_in_doubt_asks_camelot(monkeypatch):
+    """A table with characters inside its box that no cell took is read again by camelot."""
+    from pipeline.document import Cell, Row, Table
+    from pipeline.read import ingest
+    from pipeline.read.backends import PageRecord
+
+    t = Table(index=0, page=1, bbox=(10, 10, 100, 50), rows=[Row(page=1, bbox=(10, 10, 100, 30), cells=[
+        Cell(text="a", raw="a", bbox=(10, 10, 100, 30))])])
+    inside = {"text": "x", "x0": 40, "x1": 45, "top": 35, "bottom": 45}
+    outside = {"text": "y", "x0": 140, "x1": 145, "top": 35, "bottom": 45}
+    assert ingest._stray_chars(t, [inside, outside]) and not ingest._stray_chars(t, [outside])
+    rec = PageRecord(page_number=1, width=200, height=200, chars=[], edges=[])
+    assert ingest._ask_camelot(True, rec, [t], [t]) == "structure_in_doubt"
+    assert ingest._ask_camelot(True, rec, [t], []) is None
+    assert ingest._ask_camelot(False, rec, [t], [t]) is None
+
+
+def test_second_reading_on_demand_is_structured_and_read_once(monkeypatch):
+    """What the check stage calls when a table check fails: one CrossCheck per page of the table,
+    kept on the table; asking again reads nothing."""
+    from pipeline.read.camelot_check import second_reading
+
+    asked = _spy_camelot(monkeypatch)
+    table = next(t for t in document(str(YANTIAN)).tables if t.continued_on).model_copy(deep=True)
+    verdicts = second_reading(str(YANTIAN), table)
+    assert [v.page for v in verdicts] == table.pages and table.cross_check == verdicts
+    assert all(v.reason == "check_failed" and v.verdict == "agrees" and v.ours == v.camelot and v.cells_compared
+               for v in verdicts[:1])
+    assert second_reading(str(YANTIAN), table) == verdicts and len(asked) == 1
+    # a file camelot cannot read: no verdict (not "not_found"), nothing kept on the table
+    fresh = table.model_copy(update={"cross_check": []})
+    assert second_reading(str(ROOT / "README.md"), fresh) == [] and fresh.cross_check == []
 
 
 def test_backend_choice(monkeypatch):
@@ -251,3 +343,133 @@ def test_cold_start_help_is_fast_and_light():
         times.append(time.perf_counter() - start)
         assert res.returncode == 0 and "extract" in res.stdout
     assert min(times) < 2.0, times
+
+
+def test_audit_imports_no_table_or_data_library_and_stays_small(tmp_path):
+    """An audit whose tables our finder read (盐田) imports neither camelot nor pandas nor OpenCV,
+    and reads the jieba dictionary from its disk cache: peak RSS well under jieba's whole
+    dictionary plus camelot (measured: ~100 MB against ~250 MB before)."""
+    # peak RSS from /proc (VmHWM: this process's own memory); ru_maxrss would also count what the
+    # pytest process held when it forked this one (Linux keeps it across exec)
+    code = ("import re, sys; from pipeline.api import audit; audit(sys.argv[1]); "
+            "heavy = [m for m in ('camelot', 'cv2', 'pandas', 'pkg_resources') if m in sys.modules]; "
+            "print(heavy, int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)) // 1024)")
+    env = {**os.environ, "GOVAUDIT_CACHE": str(tmp_path)}
+    for _ in range(2):  # the first run builds the dictionary cache, the second reads it
+        res = subprocess.run([sys.executable, "-c", code, str(require(YANTIAN))], capture_output=True, text=True,
+                             cwd=ROOT, env=env, check=True)
+    heavy, rss = res.stdout.strip().rsplit(" ", 1)
+    assert heavy == "[]" and int(rss) < 160, res.stdout
+    assert [p.name[:6] for p in tmp_path.iterdir()] == ["jieba-"]
+
+
+# -- jieba's dictionary --------------------------------------------------------------------------
+
+def test_jieba_dictionary_cached_on_disk_and_reused(tmp_path, monkeypatch):
+    """The merged dictionary is built once into the cache folder; later tokenizers read it (jieba's
+    own loader is not called) and cut exactly as jieba with the whole dictionary does."""
+    import importlib
+
+    import jieba
+
+    words = importlib.import_module("pipeline.extract.words")
+    monkeypatch.setenv("GOVAUDIT_CACHE", str(tmp_path))
+    words._tokenizer.cache_clear()
+    try:
+        built = words._tokenizer()
+        (cached,) = tmp_path.glob("jieba-*.dict")
+        stamp = cached.stat().st_mtime_ns
+        words._tokenizer.cache_clear()
+
+        def no_loading(*a, **k):
+            raise AssertionError("jieba's dictionary loaded again")
+
+        monkeypatch.setattr(jieba.Tokenizer, "initialize", no_loading)
+        again = words._tokenizer()
+        assert again is not built and cached.stat().st_mtime_ns == stamp
+        monkeypatch.undo()
+        whole = jieba.Tokenizer()
+        for w in words._our_words():
+            whole.add_word(w, freq=words._USER_FREQ)
+        for text in [p.text for p in document(str(YANTIAN)).paragraphs[:80]] + ["离退休干部用车0辆", "退休2人"]:
+            assert list(again.cut(text, HMM=False)) == list(whole.cut(text, HMM=False)), text
+        assert len(again.FREQ) < len(whole.FREQ) / 2  # only the buckets these texts needed
+    finally:
+        words._tokenizer.cache_clear()
+        words.boundaries.cache_clear()
+
+
+# -- table finding and cell filling ---------------------------------------------------------------
+
+def _random_edges(rnd: random.Random) -> list[dict]:
+    xs = sorted(rnd.sample(range(0, 400, 10), rnd.randint(2, 7)))
+    ys = sorted(rnd.sample(range(0, 400, 10), rnd.randint(2, 7)))
+    edges = []
+    for y in ys:
+        for a, b in zip(xs, xs[1:]):
+            if rnd.random() < 0.85:
+                edges.append({"orientation": "h", "x0": a + rnd.choice([0, 0, 1.5]), "x1": b, "top": y, "bottom": y,
+                              "width": b - a, "height": 0.0, "object_type": "line", "doctop": y})
+    for x in xs:
+        for a, b in zip(ys, ys[1:]):
+            if rnd.random() < 0.85:
+                edges.append({"orientation": "v", "x0": x, "x1": x, "top": a, "bottom": b + rnd.choice([0, 0, 2.5]),
+                              "width": 0.0, "height": b - a, "object_type": "line", "doctop": a})
+    rnd.shuffle(edges)
+    return edges
+
+
+def test_table_finder_steps_are_pdfplumbers():
+    """Intersections and cells by index give pdfplumber's points (with their edges, in order) and
+    cells, on random partly ruled grids; find_tables gives its tables."""
+    from pdfplumber import table as pt
+
+    from pipeline.read.backends import _cells, _intersections
+
+    rnd = random.Random(11)
+    for _ in range(150):
+        edges = _random_edges(rnd)
+        ref = pt.edges_to_intersections(edges, 3, 3)
+        ours = _intersections(edges, 3, 3)
+        assert list(ours) == list(ref)
+        assert all([id(e) for e in ours[p][k]] == [id(e) for e in ref[p][k]] for p in ref for k in ("v", "h"))
+        assert _cells(ref) == pt.intersections_to_cells(ref)
+        rec = PageRecord(page_number=1, width=400, height=400, chars=[], edges=edges)
+        assert [t.cells for t in rec.find_tables()] == [t.cells for t in pt.TableFinder(rec).tables]
+
+
+def test_cell_index_finds_the_first_box_holding_a_point():
+    """Cell filling's index answers as testing every box in grid order would, on and off edges."""
+    from pipeline.read.tables import _CellIndex
+
+    rnd = random.Random(5)
+    for _ in range(300):
+        xs = sorted(rnd.sample(range(0, 60), rnd.randint(2, 6)))
+        ys = sorted(rnd.sample(range(0, 60), rnd.randint(2, 6)))
+        boxes = [(xs[a], ys[b], xs[min(len(xs) - 1, a + rnd.choice([1, 1, 2]))], ys[min(len(ys) - 1, b + rnd.choice([1, 2]))])
+                 for a in range(len(xs) - 1) for b in range(len(ys) - 1)]
+        index = _CellIndex(boxes)
+        for _ in range(40):
+            x = rnd.choice([rnd.uniform(-2, 62), rnd.choice(xs)])
+            y = rnd.choice([rnd.uniform(-2, 62), rnd.choice(ys)])
+            assert index(x, y) == next((b for b in boxes if b[0] <= x <= b[2] and b[1] <= y <= b[3]), None)
+
+
+def test_image_boxes_read_in_the_edge_walk(tmp_path):
+    """The pdfium backend lists image objects' boxes while it walks the page for edges: the boxes
+    OCR's page plan would otherwise read with a second pass over every object."""
+    import importlib
+
+    from PIL import Image
+
+    select = importlib.import_module("pipeline.read.ocr.select")
+    pdf = tmp_path / "image.pdf"
+    Image.new("RGB", (200, 100), "white").save(pdf, resolution=72)
+    (rec,) = _records(pdf, "pdfium")
+    from pipeline.read.backends import open_pdf
+    reader = open_pdf(pdf, "pdfium")
+    try:
+        assert rec.images == select.image_boxes(reader.pdf, 0) == [(0.0, 0.0, 200.0, 100.0)]
+    finally:
+        reader.close()
+    assert _records(LONGHUA, "pdfium")[0].images == []

@@ -18,8 +18,8 @@ import pytest
 from badfiles import make_bad_files
 from conftest import LONGHUA, REAL_FILES, ROOT, YANTIAN, require, run_cli
 
-BASE_COLUMNS = ["file", "sha256", "status", "district", "department", "year", "report_type", "pages",
-                "n_errors", "n_warnings"]
+BASE_COLUMNS = ["file", "sha256", "status", "province", "city", "district", "department", "year", "report_type",
+                "pages", "n_errors", "n_warnings"]
 
 
 def _link(src: Path, dst: Path) -> Path:
@@ -155,10 +155,12 @@ def test_summary_csv_values(summary_csv, first_run):
 
     df = summary_csv.set_index("file", drop=False)
     keys = list(catalog().entries)
-    assert list(df.columns) == BASE_COLUMNS + keys + ["message"]
+    # contested keys get a companion column "<key>_other_values" right after theirs
+    assert [c for c in df.columns if not c.endswith("_other_values")] == BASE_COLUMNS + keys + ["message"]
     assert (first_run[0] / "summary.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # BOM for Excel
 
-    yantian = df.loc[f"samples/{YANTIAN.name}"]
+    # one row per distinct report: the copy under dup/ is listed with it
+    yantian = df.loc[f"dup/{YANTIAN.name}; samples/{YANTIAN.name}"]
     assert (yantian.district, yantian.year, yantian.status) == ("盐田区", 2023, "ok")
     assert yantian.report_type == "performance_self_evaluation" and yantian.pages == 30
     # mentioned twice (26.67 and 29.03): summary takes the first mention in document order
@@ -166,7 +168,7 @@ def test_summary_csv_values(summary_csv, first_run):
     longhua = df.loc[f"samples/{LONGHUA.name}"]
     assert (longhua.district, longhua.year) == ("龙华区", 2019)
     assert longhua.total_score == pytest.approx(97.89)
-    assert df.loc[f"dup/{YANTIAN.name}"].contract_staff_control_rate == pytest.approx(26.67)
+    assert yantian.contract_staff_control_rate_other_values == "29.03%" and yantian.city == "深圳市"
 
     putuo = df[df.file.str.startswith("real/")]
     assert len(putuo) == 4 and set(putuo.district) == {"普陀区"} and set(putuo.status) == {"ok"}
@@ -185,20 +187,21 @@ def test_indicators_and_findings_csv(summary_csv, first_run):
 
     out, _ = first_run
     ind = pd.read_csv(out / "indicators.csv", encoding="utf-8-sig")
-    fin = pd.read_csv(out / "findings.csv", encoding="utf-8-sig", dtype={"pages": str})
-    assert list(ind.columns) == ["file", "key", "value", "unit", "raw_text", "page"]
-    assert list(fin.columns) == ["file", "rule", "severity", "message", "stated", "recomputed", "pages"]
-    yantian = ind[ind.file == f"samples/{YANTIAN.name}"]
+    fin = pd.read_csv(out / "findings.csv", encoding="utf-8-sig")
+    assert list(ind.columns[:11]) == ["file", "province", "city", "district", "department", "year", "report_type",
+                                      "key", "value", "unit", "raw_text"]
+    assert list(fin.columns[:3]) == ["编号", "城市/省", "区"] and "差异率" in fin.columns
+    yantian = ind[ind.file == f"dup/{YANTIAN.name}; samples/{YANTIAN.name}"]
     rates = yantian[yantian.key == "contract_staff_control_rate"]
     assert list(rates.value) == [26.67, 29.03] and set(rates.unit) == {"%"}
     assert (yantian.page.diff().dropna() >= 0).all()  # document order
-    # one findings row per finding of each file, as counted in the summary
-    per_file = fin.groupby("file").size()
+    # one findings row per problem of each report, as counted in the summary
+    per_file = fin.groupby("文件").size()
     ok = summary_csv[summary_csv.status == "ok"]
     assert ok.n_errors.sum() + ok.n_warnings.sum() == len(fin) > 0
     for _, row in ok.iterrows():
         assert per_file.get(row.file, 0) == row.n_errors + row.n_warnings
-    assert fin.pages.str.fullmatch(r"\d+(;\d+)*").all()
+    assert (fin["页码"] >= 1).all()
 
 
 def test_xlsx_sheets_headers_numbers(first_run, summary_csv):
@@ -206,18 +209,19 @@ def test_xlsx_sheets_headers_numbers(first_run, summary_csv):
 
     out, _ = first_run
     wb = load_workbook(out / "govaudit.xlsx", read_only=False)
-    assert wb.sheetnames == ["汇总", "指标", "审核发现"]
+    assert wb.sheetnames == ["汇总", "指标", "问题清单", "列说明"]
     ws = wb["汇总"]
     header = [c.value for c in ws[1]]
-    assert header[:4] == ["文件", "SHA-256", "状态", "区"] and "编外人员控制率（%）" in header
+    assert header[:6] == ["文件", "SHA-256", "状态", "省", "城市", "区"] and "编外人员控制率（%）" in header
     assert ws.freeze_panes == "B2" and wb["指标"].freeze_panes == "A2"
     assert ws.max_row == len(summary_csv) + 1
     rows = {r[0]: dict(zip(header, r)) for r in ws.iter_rows(min_row=2, values_only=True)}
     longhua = rows[f"samples/{LONGHUA.name}"]
     assert longhua["年度"] == 2019 and isinstance(longhua["年度"], int)
     assert isinstance(longhua["自评得分（分）"], float) and longhua["自评得分（分）"] == pytest.approx(97.89)
-    assert rows["broken/empty.pdf"]["状态"] == "empty" and rows["broken/empty.pdf"]["年度"] is None
-    values = [r[2] for r in wb["指标"].iter_rows(min_row=2, values_only=True)]
+    assert rows["broken/empty.pdf"]["状态"] == "空文件" and rows["broken/empty.pdf"]["年度"] is None
+    ind_header = [c.value for c in wb["指标"][1]]
+    values = [r[ind_header.index("数值")] for r in wb["指标"].iter_rows(min_row=2, values_only=True)]
     assert values and all(isinstance(v, (int, float)) for v in values)
 
 

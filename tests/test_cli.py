@@ -31,9 +31,14 @@ def test_extract_document_option_includes_tables(tmp_path):
 
 def test_audit_json_and_exit_code():
     res = run_cli("audit", str(REAL_FILES["caizhengju"]), "--format", "json")
-    assert res.returncode == 0, res.stderr  # no error finding in this report
+    # its one real contradiction (../shared/corpus/real/README.md): 财政拨款收入支出总计 0.3 in the text
+    # of p21 against 2,961.68 in the table; exit 1
+    assert res.returncode == 1, res.stderr
     data = json.loads(res.stdout)
-    assert data["findings"] == [] and len(data["checks"]) > 50
+    assert data["findings"] and len(data["checks"]) > 50
+    for f in data["findings"]:
+        assert f["severity"] == "error" and f["rule"].endswith("fiscal_grant_total"), f["rule"]
+        assert "0.3" in f["message"] and "2,961.68" in f["message"], f["message"]
     assert {c["outcome"] for c in data["checks"]} <= {"pass", "fail", "not_applicable", "insufficient_data"}
 
 

@@ -56,3 +56,35 @@ def test_no_chart_ranks_reports_of_different_years():
                         ReportEntry(file="b.pdf", report=_report("乙区", "财政局", 2023, budget_execution_rate=96.0))])
     assert "<figure" not in html, "two reports of two years: nothing to compare in a chart"
     assert 'data-v="99.5"' in html and 'data-v="96.0"' in html  # the table still lists both
+
+
+def test_rate_panels_draw_the_scoring_thresholds_and_label_bars_as_printed():
+    """patterns/rules.yaml score_items: 固定资产利用率 scores ≥90 / 75 / 60, 编外人员控制率 <5 / ≤10. The
+    nearest threshold below the data is brought into view; the labels are the reports' own text."""
+    from pipeline.publish.html import ReportEntry, render_html
+    from pipeline.schema import Indicator
+
+    def rep(district, asset, staff):
+        r = _report(district, "财政局", 2024)
+        r.indicators = [Indicator(key=k, value=float(t), unit="%", raw_text=f"{t}%", decimals=len(t.split(".")[1]),
+                                  page=1, bbox=(0, 0, 1, 1), quote="")
+                        for k, t in (("fixed_asset_utilization_rate", asset), ("contract_staff_control_rate", staff))]
+        return r
+
+    html = render_html([ReportEntry(file=f"{d}.pdf", report=rep(d, a, s))
+                        for d, a, s in (("甲区", "95.00", "3.5"), ("乙区", "97.50", "8.0"), ("丙区", "99.10", "12.0"))])
+    charts = _charts(html)
+    assets = charts["固定资产利用率"]
+    lines = re.findall(r'<g class="target"><title>([^<]+)</title><line x1="([\d.]+)"[^>]*/><text[^>]*>([^<]+)</text>', assets)
+    assert [label for _, _, label in lines] == ["90%"], lines  # 75% and 60% are far below the data
+    assert "≥90% 得 1 分" in lines[0][0] and "≥75% 且 &lt;90% 得 0.7 分" in lines[0][0]  # escaped
+    ends = [float(x) + float(w) for x, w in re.findall(r'<rect class="bar" x="([\d.]+)" y="\d+" width="([\d.]+)"', assets)]
+    start = float(re.search(r'<line class="axis" x1="([\d.]+)"', assets).group(1))
+    assert len(ends) == 3 and start < float(lines[0][1]) < min(ends), "the axis starts below 90%, every bar passes it"
+    assert re.search(r">95\.00%</text>", assets) and re.search(r">99\.10%</text>", assets)  # as printed
+    staff = charts["编外人员控制率"]
+    assert re.findall(r'<g class="target"><title>[^<]+</title><line [^>]*/><text[^>]*>([^<]+)</text>', staff) == ["5%", "10%"]
+    assert re.search(r">8\.0%</text>", staff)
+    amounts = _charts(render_html([ReportEntry(file=f"{d}.pdf", report=_report(d, "财政局", 2024, three_public_budget=v))
+                                   for d, v in (("甲区", 12.5), ("乙区", 40.0))]))
+    assert 'class="target"' not in amounts["“三公”经费预算数"]  # no scoring rule, no line

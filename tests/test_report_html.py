@@ -147,6 +147,37 @@ def test_render_html_findings_checks_and_failed_files():
     assert 'lang="zh-CN"' in html and "@media print" in html
 
 
+def test_each_problem_once_with_its_related_checks_and_counts_of_problems():
+    """Issue 15 item 1: findings on the same printed numbers are one problem, listed once with
+    the other checks under it; the header, the overview and the report's chips count problems."""
+    from pipeline.publish.html import ReportEntry, render_html
+
+    r = report(str(YANTIAN))
+    assert len(r.problems) < len(r.findings)  # the sample has findings that rest on the same numbers
+    html = render_html([ReportEntry(file=YANTIAN.name, report=r)])
+    articles = re.findall(r'<article class="problem (\w+)" id="([^"]+)"[^>]*>(.*?)</article>', html, re.S)
+    ordered = sorted(r.problems, key=lambda p: p.severity != "error")
+    assert [(sev, pid) for sev, pid, _ in articles] == [(p.severity, p.id) for p in ordered]
+    for (_, _, body), p in zip(articles, ordered):
+        rules = re.findall(r'<section class="finding \w+" data-rule="([^"]+)">', body)
+        assert rules == [r.findings[k].rule for k in p.findings]  # the lead first, each finding once
+        assert ('<details class="related">' in body) == (len(p.findings) > 1)
+        assert body.count("data:image/png") == 0  # no PDF given: and no picture for a related check anyway
+    assert f"发现的问题（{len(r.problems)} 个，由 {len(r.findings)} 项不一致的检查归并" in html
+    assert f"错误问题 {r.n_error_problems}</span>" in html and f"提示问题 {r.n_warning_problems}</span>" in html
+    assert f"<b>{r.n_error_problems}</b><span>个错误问题" in html
+    row = re.search(r'<table class="sortable overview">.*?<tbody>(.*?)</tbody>', html, re.S).group(1)
+    counts = re.findall(r'<span class="count \w+">(\d+)</span>', row)
+    assert counts == [str(r.n_error_problems), str(r.n_warning_problems)]
+    # 问题清单.xlsx links each problem to report.html#r-<sha256[:12]>-p<page>: every such id is there
+    from pipeline.publish.problem_list import anchor
+    ids = re.findall(r'id="([^"]+)"', html)
+    assert len(ids) == len(set(ids)) and anchor(r.source.sha256, None) in ids
+    for p in r.problems:
+        for ev in r.findings[p.findings[0]].evidence:
+            assert anchor(r.source.sha256, ev.page) in ids, ev.page
+
+
 def test_picture_budget_keeps_the_file_openable(monkeypatch):
     """Past the whole file's picture budget, findings are still listed, without pictures."""
     from pipeline.publish import html as htmlreport
@@ -179,7 +210,7 @@ def test_indicator_charts_mark_outliers():
     charts = re.findall(r'<figure class="chartbox">.*?</figure>', html, flags=re.S)
     assert len(charts) == 1 and "预算执行率" in charts[0]
     assert charts[0].count('<rect class="bar') == 5 and charts[0].count('class="bar out"') == 1
-    assert "41%" in charts[0] and "中位数 97.2%" in charts[0]
+    assert "41.0%" in charts[0] and "中位数 97.2%" in charts[0]  # a bar's label as printed ("41.0%")
     tables = re.findall(r'<table class="(sortable indicators|indicators)">.*?</table>', html, flags=re.S)
     assert tables == ["sortable indicators", "indicators"]  # on screen; on paper
     for table in re.findall(r'<table class="(?:sortable )?indicators">.*?</table>', html, flags=re.S):
@@ -243,10 +274,35 @@ def test_write_report_from_store_failed_missing_and_duplicate_files(tmp_path):
     assert html.count(f'data-rule="cross_mention.{CONTRACT_RULE}"') == 1, "the shared report is detailed twice"
     assert re.search(r'id="r-1" data-file="b/copy_of_yantian.pdf">.*?内容与 <a href="#r-0">a/yantian_2023.pdf</a> 完全相同',
                      html)
-    assert f"<b>{r.n_errors}</b><span>处错误" in html  # counted once
+    # counted once, and by problem: findings on the same printed numbers are one problem (issue 15)
+    assert f"<b>{r.n_error_problems}</b><span>个错误问题" in html and r.n_error_problems < r.n_errors
     assert "data:image/png;base64," in html  # pictures from the path the store recorded
     n_passed = sum(c.outcome == "pass" for c in r.checks)
     assert f"通过 {n_passed} 项" in html, "the section is written from the full report, checks included"
+
+
+def test_a_problem_gone_in_a_new_edition_is_shown_as_resolved(tmp_path):
+    """Issue 15 item 3: a file replaced by a new edition without its problems lists them as resolved,
+    with the review they had."""
+    from pipeline.publish.html import write_report
+    from pipeline.run.store import Store
+
+    old, new = report(str(YANTIAN)), report(str(LONGHUA))
+    path = str(tmp_path / "report.pdf")
+    with Store.open(tmp_path / "out") as store:
+        store.record({"sha256": old.source.sha256, "status": "ok", "message": "", "report_json": old.model_dump_json()},
+                     [{"path": path, "file": "report.pdf", "sha256": old.source.sha256, "size": 1}])
+        contract = next(p for p in old.problems
+                        if old.findings[p.findings[0]].rule == f"cross_mention.{CONTRACT_RULE}")
+        store.set_review(contract.id, "已核实", "与单位核对：应为 29.03%")
+        store.record({"sha256": new.source.sha256, "status": "ok", "message": "", "report_json": new.model_dump_json()},
+                     [{"path": path, "file": "report.pdf", "sha256": new.source.sha256, "size": 1}])
+    html = write_report(tmp_path / "out").read_text(encoding="utf-8")
+    resolved = re.search(r'<details class="resolved"><summary>已解决的问题（(\d+) 个）.*?</details>', html, re.S)
+    assert resolved and int(resolved.group(1)) == len(old.problems), "the old edition's problems are not listed"
+    assert "编外人员控制率" in resolved.group() and "复核：已核实" in resolved.group()
+    articles = re.findall(r'<article class="problem', html)
+    assert len(articles) == len(new.problems)  # the current problems are the new edition's
 
 
 def test_cli_report_needs_a_store(tmp_path):
@@ -348,9 +404,9 @@ def test_overview_lists_both_samples_with_error_counts(page):
         assert pdf.name in rows, f"{pdf.name} not in the overview: {list(rows)}"
         cells = [td.text for td in rows[pdf.name].find_elements(By.TAG_NAME, "td")]
         expected = report(str(pdf))
-        assert cells[7] == str(expected.n_errors) and cells[8] == str(expected.n_warnings), cells
+        assert cells[7] == str(expected.n_error_problems) and cells[8] == str(expected.n_warning_problems), cells
         assert cells[6] == "成功" and cells[1] == expected.issuer.district
-    assert report(str(YANTIAN)).n_errors >= 1
+    assert report(str(YANTIAN)).n_error_problems >= 1
 
 
 def samples_report_dir(driver) -> str:

@@ -46,10 +46,11 @@ def test_findings_show_the_printed_numbers_of_the_samples():
     for pdf in (YANTIAN, LONGHUA):
         r = report(str(pdf))
         html = render_html([ReportEntry(file=pdf.name, report=r)])
-        shown = _findings_shown(html)
-        assert len(shown) == len(r.findings)
-        for (rule, stated, recomputed, _), f in zip(shown, sorted(r.findings, key=lambda f: f.severity != "error")):
-            assert rule == f.rule
+        shown = {rule: (stated, recomputed) for rule, stated, recomputed, _ in _findings_shown(html)}
+        # each finding once: a problem's lead, or a check listed under the problem it belongs to
+        assert sorted(shown) == sorted(f.rule for f in r.findings)
+        for f in r.findings:
+            rule, (stated, recomputed) = f.rule, shown[f.rule]
             printed = [(ev.value_text or "").strip() for ev in f.evidence]
             assert stated in printed, (rule, stated, printed)  # the report's own text
             decimals = len(stated.split(".")[1].rstrip("%万元人分 ")) if "." in stated else 0
@@ -82,3 +83,13 @@ def test_indicator_tables_show_the_printed_text():
     amounts = html[html.index("金额与数量"):]
     assert '<td class="n " data-v="6950.0">6,950.00</td>' in amounts  # the unit is in the header
     assert '<td class="n " data-v="475.514">4,755,140 元</td>' in amounts  # another unit: printed whole
+
+
+def test_a_figure_printed_in_another_unit_says_so():
+    """A table in 元 whose figures the catalog counts in 万元: the column says 万元, so the cell names 元."""
+    from pipeline.publish.html import shown_number
+
+    assert shown_number("99,406,297", 9940.6297, "万元") == "99,406,297 元"
+    assert shown_number("6,950.00万元", 6950.0, "万元") == "6,950.00"
+    assert shown_number("4,755,140 元", 475.514, "万元") == "4,755,140 元"  # it names its unit already
+    assert shown_number("95.00%", 95.0, "%") == "95.00"

@@ -55,8 +55,10 @@ def test_paper_holds_header_coverage_problems_and_sign_off():
                  r.source.sha256, "30 页"):
         assert fact in text, fact
     assert re.search(r"已完成核对\s*117\s*项；未能核对\s*1\s*项", text) and "报告未给出基本支出" in text
-    assert "发现的问题（2）" in text, "problems are counted, not findings"
-    assert html.count('<article class="problem') == 2 and html.count('<section class="finding') == 2
+    # the contract problem holds two findings; a finding the hand-made list leaves out is a problem of its own
+    n = len(r.findings) - 1
+    assert f"发现的问题（{n}）" in text, "problems are counted, not findings"
+    assert html.count('<article class="problem') == n and html.count('<section class="finding') == n
     first = html[html.index('id="p-contract"'):html.index('id="p-sum"')]
     assert "复核状态：已核实" in first and "与单位核对：应为 29.03%" in first
     assert "依据相同数值的其他检查" in first and "比率复算" in first  # the ratio finding, under the same problem
@@ -122,8 +124,12 @@ def test_report_html_shows_each_findings_review_state():
     from pipeline.publish.html import ReportEntry, render_html
 
     html = render_html([ReportEntry(file=YANTIAN.name, report=_hand_made())])
+    problems = dict(re.findall(r'<article class="problem \w+" id="([^"]+)"[^>]*>(.*?)</article>', html, re.S))
+    contract = problems["p-contract"]
+    # one problem, its review shown once; both its checks listed in it, the ratio under the cross-mention
+    assert contract.count("复核：已核实") == 1 and "与单位核对：应为 29.03%" in contract
+    assert contract.index('data-rule="cross_mention.contract_staff_control_rate"') < \
+        contract.index('<details class="related">') < contract.index('data-rule="ratio.contract_staff_control_rate"')
     sections = dict(re.findall(r'<section class="finding \w+" data-rule="([^"]+)">(.*?)</section>', html, re.S))
-    for rule in ("cross_mention.contract_staff_control_rate", "ratio.contract_staff_control_rate"):
-        assert "复核：已核实" in sections[rule] and "与单位核对：应为 29.03%" in sections[rule], rule
     assert "复核：待核" in sections["table_sum.表1-4.合计.原值"]
     assert "复核：" not in sections["table_sum.表1-4.合计.其中:在用"]  # in no problem of this hand-made list

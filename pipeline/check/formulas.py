@@ -5,7 +5,8 @@ from __future__ import annotations
 import itertools
 
 from pipeline.extract.catalog import rules_config
-from pipeline.check.core import Context, Value, distinct, fmt, fmt_like, result
+from pipeline.extract.indicators import own_subject
+from pipeline.check.core import Context, Value, distinct, fmt_interval, fmt_like, indicator_value, operand, result
 from pipeline.check.interval import Formula, Interval
 from pipeline.schema import CheckResult
 
@@ -72,7 +73,7 @@ def _check_stated(ctx, key, rule, formula, alternatives, stated: Value, group, e
     label = ctx.label(key)
     passing = [(iv, combo) for iv, combo in evaluated if iv.overlaps(stated.interval)]
     best_iv, best_combo = min(passing or evaluated, key=lambda e: abs(e[0].mid - stated.value))
-    shown = formula.render({k: v.value for k, v in best_combo.items()}, fmt)
+    shown = formula.render({k: v.text for k, v in best_combo.items()}, operand)
     point = _point(formula, best_combo)
     evidence = [v.evidence for v in group] + [v.evidence for v in best_combo.values()]
     common = dict(stated=stated.value, recomputed=round(point, 6), interval=best_iv,
@@ -86,7 +87,7 @@ def _check_stated(ctx, key, rule, formula, alternatives, stated: Value, group, e
             continue
         for iv, combo in evaluate_all(alt, ctx):
             if iv.overlaps(stated.interval):
-                alt_shown = alt.render({k: v.value for k, v in combo.items()}, fmt)
+                alt_shown = alt.render({k: v.text for k, v in combo.items()}, operand)
                 return result(
                     rule, formula.kind, "fail", severity="warning",
                     message=(f"{label}写作 {stated.text}，按评分规则口径 {shown} 应为 {fmt_like(point, stated.text)}；"
@@ -94,44 +95,72 @@ def _check_stated(ctx, key, rule, formula, alternatives, stated: Value, group, e
                     **{**common, "evidence": evidence + [v.evidence for v in combo.values()]})
     return result(rule, formula.kind, "fail", severity="error",
                    message=f"{label}写作 {stated.text}，按报告自身数据复算 {shown} = {fmt_like(point, stated.text)}"
-                           f"（区间 {fmt(best_iv.lo)}～{fmt(best_iv.hi)}），超出舍入误差，前后矛盾",
+                           f"{fmt_interval(best_iv.lo, best_iv.hi, stated.text)}，超出舍入误差，前后矛盾",
                    **common)
 
 
 # --------------------------------------------------------------------------------------- cross-mention
 def cross_mention_checks(ctx: Context) -> list[CheckResult]:
+    """One quantity stated in two places must agree. Two mentions are the same statement only when
+    they share the key *and* the subject and phase the sentence gave them (Indicator.subject /
+    .phase): the department's 预算执行率 is not compared with a project's, nor a budget figure with
+    an actual one. A phase that was not said agrees with any phase."""
     skip = set(rules_config()["cross_mention"].get("skip", []))
     results = []
-    for key, values in ctx.values.items():
-        if key in skip or len(values) < 2:
+    by_key: dict[str, list] = {}
+    for ind in ctx.report.indicators:
+        by_key.setdefault(ind.key, []).append(ind)
+    for key, inds in by_key.items():
+        if key in skip or len(inds) < 2:
             continue
-        groups = distinct(values)
-        sources = {v.evidence.quote: None for v in values}
-        label = ctx.label(key)
-        kinds = ["table" if " | " in v.evidence.quote else "text" for v in values]
-        kind = "text_vs_table" if len(set(kinds)) > 1 else "cross_mention"
-        rule = f"{kind}.{key}"
-        if len(groups) == 1:
-            results.append(result(rule, kind, "pass", f"{label}在 {len(values)} 处均为 {values[0].text}",
-                                   stated=values[0].value, evidence=[v.evidence for v in values]))
-            continue
-        del sources
-        first, other = groups[0][0], groups[1][0]
-        recomputed, interval, extra = other.value, other.interval, []
-        entry = ctx.cat.entries.get(key)
-        formula = _pick_formula(ctx, [entry.formula, *entry.fallback_formulas]) if entry and entry.formula else None
-        how = ""
-        if formula is not None:
-            evaluated = evaluate_all(formula, ctx)
-            if evaluated:
-                iv, combo = evaluated[0]
-                point = _point(formula, combo)
-                recomputed, interval, extra = round(point, 6), iv, [v.evidence for v in combo.values()]
-                how = f"；按 {formula.render({k: v.value for k, v in combo.items()}, fmt)} 复算为 {fmt_like(point, first.text)}"
-        places = "，".join(f"第{g[0].evidence.page}页写作 {g[0].text}" for g in groups)
-        results.append(result(rule, kind, "fail", severity="error",
-                               message=f"同一指标“{label}”前后数值不一致：{places}{how}",
-                               stated=first.value, recomputed=recomputed, interval=interval,
-                               stated_interval=first.interval,
-                               evidence=[v.evidence for g in groups for v in g] + extra))
+        for subject, values in statement_sets(inds):
+            if len(values) >= 2:
+                results.append(_cross_mention(ctx, key, subject, values))
     return results
+
+
+def statement_sets(inds: list) -> list[tuple[str | None, list[Value]]]:
+    """The mentions of one key split into sets that state the same thing: one set per subject,
+    and within it one per stated phase (mentions whose phase was not said join every set)."""
+    out = []
+    subjects: dict[str | None, list] = {}
+    for ind in inds:
+        subjects.setdefault(ind.subject, []).append(ind)
+    for subject, group in subjects.items():
+        phases = sorted({i.phase for i in group if i.phase})
+        if len(phases) <= 1:
+            out.append((subject, [indicator_value(i) for i in group]))
+            continue
+        for phase in phases:
+            out.append((subject, [indicator_value(i) for i in group if i.phase in (phase, None)]))
+    return out
+
+
+def _cross_mention(ctx: Context, key: str, subject: str | None, values: list[Value]) -> CheckResult:
+    groups = distinct(values)
+    label = ctx.label(key)
+    kinds = ["table" if " | " in v.evidence.quote else "text" for v in values]
+    kind = "text_vs_table" if len(set(kinds)) > 1 else "cross_mention"
+    entry = ctx.cat.entries.get(key)
+    # the entry's own subject is the plain statement; another subject in scope is named in the rule
+    rule = f"{kind}.{key}" + (f"@{subject}" if entry and subject and subject != own_subject(entry, ctx.cat) else "")
+    if len(groups) == 1:
+        return result(rule, kind, "pass", f"{label}在 {len(values)} 处均为 {values[0].text}",
+                      stated=values[0].value, evidence=[v.evidence for v in values])
+    first, other = groups[0][0], groups[1][0]
+    recomputed, interval, extra = other.value, other.interval, []
+    formula = _pick_formula(ctx, [entry.formula, *entry.fallback_formulas]) if entry and entry.formula else None
+    how = ""
+    if formula is not None:
+        evaluated = evaluate_all(formula, ctx)
+        if evaluated:
+            iv, combo = evaluated[0]
+            point = _point(formula, combo)
+            recomputed, interval, extra = round(point, 6), iv, [v.evidence for v in combo.values()]
+            how = f"；按 {formula.render({k: v.text for k, v in combo.items()}, operand)} 复算为 {fmt_like(point, first.text)}"
+    places = "，".join(f"第{g[0].evidence.page}页写作 {g[0].text}" for g in groups)
+    return result(rule, kind, "fail", severity="error",
+                  message=f"同一指标“{label}”前后数值不一致：{places}{how}",
+                  stated=first.value, recomputed=recomputed, interval=interval,
+                  stated_interval=first.interval,
+                  evidence=[v.evidence for g in groups for v in g] + extra)

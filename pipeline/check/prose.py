@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from pipeline.extract.catalog import rules_config
-from pipeline.check.core import Context, fmt, fmt_like, result, verdict
+from pipeline.check.core import Context, fmt_interval, fmt_like, result, verdict
 from pipeline.extract.indicators import clean_label
 from pipeline.check.interval import Interval
 from pipeline.extract.numbers import parse_number
@@ -56,7 +56,7 @@ def _change_check(ctx: Context, cfg: dict, paragraphs, k: int, m: re.Match) -> C
     what = f"“{subject}”比上年{m.group('dir')} {change_text} 万元"
     again = fmt_like(point, rate_text + "%")
     return verdict(rule, "change", iv.overlaps(rate), f"{what}，变动 {rate_text}%：{shown} = {again}",
-                    f"{what}，写作变动 {rate_text}%，按 {shown} 复算为 {again}（区间 {fmt(iv.lo)}～{fmt(iv.hi)}），不一致",
+                    f"{what}，写作变动 {rate_text}%，按 {shown} 复算为 {again}{fmt_interval(iv.lo, iv.hi, rate_text + '%')}，不一致",
                     stated=rate, recomputed=iv, evidence=evidence, point=point)
 
 
@@ -161,7 +161,7 @@ def _completion_check(p, start: int, m: re.Match, bases: dict[str, re.Pattern], 
                        f"“{subject}”{named}预算为 {b_text} 万元，完成比例 {rate_text}% 无从计算", evidence=evidence)
     return result(rule, "completion", "fail", severity="error",
                    message=f"“{subject}”写作完成{named}预算的 {rate_text}%，按 {shown} 复算为 "
-                           f"{fmt_like(point, rate_text + '%')}（区间 {fmt(iv.lo)}～{fmt(iv.hi)}），不一致",
+                           f"{fmt_like(point, rate_text + '%')}{fmt_interval(iv.lo, iv.hi, rate_text + '%')}，不一致",
                    stated=rate.mid, recomputed=round(point, 6), interval=iv, stated_interval=rate, evidence=evidence)
 
 

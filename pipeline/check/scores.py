@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 from pipeline.extract.catalog import rules_config
-from pipeline.check.core import Context, distinct, fmt, result, verdict
+from pipeline.check.core import Context, distinct, fmt, fmt_like, result, verdict
 from pipeline.check.formulas import evaluate_all
 from pipeline.extract.indicators import clean_label
 from pipeline.check.interval import Formula, Interval
@@ -24,8 +24,29 @@ def _band_points(iv: Interval, bands: list[dict]) -> set[float]:
     return out
 
 
+def _full_marks(item: dict) -> float | None:
+    """The points a score rule gives at most (its `max_points`, else the best band of each part)."""
+    if "max_points" in item:
+        return float(item["max_points"])
+    if "parts" in item:
+        return sum(max(float(b["points"]) for b in part["bands"]) for part in item["parts"])
+    return None
+
+
 def _score_value(s: Score) -> Interval | None:
-    return None if s.score is None else Interval.printed(s.score, s.decimals)
+    """A score as an interval. Points printed whole or in halves without further decimals ("4",
+    "3.5") are points awarded, exact like a head count; a score printed to more decimals ("4.73",
+    "5.00") may be a rounded computation and stands for its rounding interval."""
+    if s.score is None:
+        return None
+    if s.decimals == 0 or (s.decimals == 1 and float(s.score * 2).is_integer()):
+        return Interval.exact(s.score)
+    return Interval.printed(s.score, s.decimals)
+
+
+def _score_text(s: Score) -> str:
+    """A score as printed (its decimals)."""
+    return f"{s.score:.{s.decimals}f}"
 
 
 def _score_evidence(s: Score) -> Evidence:
@@ -44,6 +65,13 @@ def score_checks(ctx: Context) -> list[CheckResult]:
         rule = f"score.{item['item']}"
         stated = _score_value(row)
         evidence = [_score_evidence(row)]
+        full = _full_marks(item)
+        if full is not None and row.max_score is not None and abs(row.max_score - full) > 1e-9:
+            # the report scores this item on a scale of its own: the rule is another scheme's
+            results.append(result(rule, "score", "not_applicable",
+                                  f"“{item['item']}”得分：本报告该项分值 {fmt(row.max_score)} 分，"
+                                  f"评分规则按 {fmt(full)} 分计，评分标准不同", evidence=evidence))
+            continue
         if "formula" in item:
             f = Formula(" ".join(item["formula"].split()))
             if not all(ctx.values.get(n) for n in f.names):
@@ -75,14 +103,18 @@ def score_checks(ctx: Context) -> list[CheckResult]:
         if best is None:
             continue
         results.append(verdict(
-            rule, "score", bool(ok), f"“{item['item']}”得分 {fmt(row.score)} 与评分标准复算一致",
-            f"“{item['item']}”得分写作 {fmt(row.score)}，按报告自身评分标准和指标值应得 {fmt(best.mid)} 分",
+            rule, "score", bool(ok), f"“{item['item']}”得分 {_score_text(row)} 与评分标准复算一致",
+            f"“{item['item']}”得分写作 {_score_text(row)}，按报告自身评分标准和指标值应得 {fmt_like(best.mid, _score_text(row))} 分",
             stated=stated, recomputed=best, evidence=evidence, stated_value=row.score))
     results.extend(_score_total(ctx))
     return results
 
 
 def _score_total(ctx: Context) -> list[CheckResult]:
+    """Total = Σ item scores. Decisive (an error when it fails) only where the table as read is
+    whole: its items' 分值 add up to the table's own 分值 total (the printed 合计, else 100). When
+    they do not, rows were lost or split in reading (a page break, a merged cell), so a shortfall
+    may be ours: the failure is a warning that says so (结构存疑)."""
     report = ctx.report
     totals = ctx.values.get("total_score", [])
     items = [s for s in report.scores if s.score is not None]
@@ -91,16 +123,44 @@ def _score_total(ctx: Context) -> list[CheckResult]:
     total = Interval.exact(0.0)
     for s in items:
         total = total + _score_value(s)
+    doubt = _structure_doubt(report)
     results = []
     for g in distinct(totals):
         stated = g[0]
         evidence = [v.evidence for v in g] + [_score_evidence(s) for s in items]
         what = f"{len(items)} 项得分之和"
-        results.append(verdict(
+        res = verdict(
             "score.total", "score_total", total.overlaps(stated.interval), f"总分 {stated.text} = {what} {fmt(total.mid)}",
             f"自评总分写作 {stated.text}，而{what}为 {fmt(total.mid)}",
-            stated=stated.interval, recomputed=total, evidence=evidence, stated_value=stated.value))
+            stated=stated.interval, recomputed=total, evidence=evidence, stated_value=stated.value)
+        if res.outcome == "fail" and doubt:
+            res.severity = "warning"
+            res.message = f"结构存疑：{res.message}；{doubt}"
+        results.append(res)
     return results
+
+
+FULL_MARKS = 100.0  # the 分值 total of a scoring table that prints none
+
+
+def _structure_doubt(report) -> str | None:
+    """Why the scoring table as read may not hold every item, or None when it does: Σ 分值 of the
+    items read against the table's own 分值 total, and items read without a 得分."""
+    printed = next((i.components["分值合计"] for i in report.indicators
+                    if i.key == "total_score" and "分值合计" in i.components), None)
+    want = FULL_MARKS if printed is None else printed
+    rows = [s for s in report.scores if s.max_score is not None]
+    if not rows:
+        return "评分表未读出各项分值，无法确认各项齐全"
+    got = sum(s.max_score for s in rows)
+    if abs(got - want) > 0.005 * len(rows):     # 分值 are printed to 2 decimals at most
+        where = "表中分值合计" if printed is not None else "满分"
+        return (f"读出的 {len(rows)} 项分值之和为 {fmt(got)}，与{where} {fmt(want)} 不符，"
+                f"可能有行在分页处丢失或被拆分")
+    unscored = [s for s in rows if s.score is None]
+    if unscored:
+        return f"{len(unscored)} 项未读出得分（{'、'.join(s.level3 or s.level2 or s.level1 or '?' for s in unscored[:3])}）"
+    return None
 
 
 def score_range_checks(ctx: Context) -> list[CheckResult]:
@@ -117,9 +177,9 @@ def score_range_checks(ctx: Context) -> list[CheckResult]:
         common = dict(stated=s.score, recomputed=s.max_score, interval=Interval(0.0, s.max_score),
                       stated_interval=stated, evidence=[_score_evidence(s)])
         if 0 <= stated.hi and stated.lo <= s.max_score:
-            results.append(result(rule, "score_range", "pass", f"“{name}”得分 {fmt(s.score)} 在 0～{fmt(s.max_score)} 分之间",
+            results.append(result(rule, "score_range", "pass", f"“{name}”得分 {_score_text(s)} 在 0～{fmt(s.max_score)} 分之间",
                                    **common))
         else:
             results.append(result(rule, "score_range", "fail", severity="error",
-                                   message=f"“{name}”得分 {fmt(s.score)} 超出该项分值 {fmt(s.max_score)} 分", **common))
+                                   message=f"“{name}”得分 {_score_text(s)} 超出该项分值 {fmt(s.max_score)} 分", **common))
     return results

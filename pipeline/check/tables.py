@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.extract.catalog import rules_config
-from pipeline.check.core import Context, fmt, fmt_like, result, verdict
+from pipeline.check.core import Context, fmt_interval, fmt_like, result, verdict
 from pipeline.document import Row, Table
 from pipeline.extract.indicators import clean_label, column_titles
 from pipeline.check.interval import Interval
@@ -32,15 +32,64 @@ class _TRow:
     subset: bool = False
 
 
-def _row_levels(t: Table, cfg: dict) -> list[_TRow]:
+def _code_columns(t: Table, cfg: dict) -> list[int]:
+    """The columns of a split subject code (类 | 款 | 项), from the header cells that name them."""
+    names = cfg.get("code_levels", ["类", "款", "项"])
+    for row in t.header:
+        cols = [j for j, c in enumerate(row.cells) if c.text in names]
+        if len(cols) >= 2:
+            return cols
+    return []
+
+
+def _code_readings(t: Table, cfg: dict) -> tuple[dict[str, list[int | None]], list[str]]:
+    """Levels of the coded rows by each reading of the 类/款/项 chain, and what was irregular.
+
+    ``position``: the level is the last filled code column (a 项 row fills 类, 款 and 项), whatever
+    the digits; ``prefix``: the digits joined must be 3, 5 or 7 long (201 / 20106 / 2010601). The
+    readings differ only where codes are printed irregularly: not zero-padded ("301 2"), a
+    misprinted 类 ("7 11 02" under 210 11), a blank code. Other rows: None in both."""
+    cols = _code_columns(t, cfg)
+    body = [r for r in t.body if any(c.text for c in r.cells)]
+    position: list[int | None] = []
+    prefix: list[int | None] = []
+    irregular: list[str] = []
+    widths = cfg.get("code_widths", [3, 2, 2])
+    chain: list[str] = []
+    for row in body:
+        codes = [row.cells[j].text if j < len(row.cells) else "" for j in cols]
+        joined = "".join(c for c in codes if c.isdigit()) if cols else \
+            "".join(c.text for c in row.cells[:3] if c.text.isdigit())
+        prefix.append({3: 1, 5: 2, 7: 3}.get(len(joined)) if _CODE.match(joined or "x") else None)
+        if not cols or not any(codes) or not all(c.isdigit() for c in codes if c):
+            position.append(None)
+            if cols and any(position) and row_label(row) and not _total_like(row, cfg):
+                irregular.append(f"“{row_label(row)}”行无科目编码")
+            continue
+        filled = [k for k, c in enumerate(codes) if c]
+        level = filled[-1] + 1
+        position.append(level)
+        for k in filled:
+            if len(codes[k]) != widths[min(k, len(widths) - 1)]:
+                irregular.append(f"编码“{' '.join(codes[:level])}”未按位数印制")
+                break
+        else:
+            if level > 1 and chain[:level - 1] != codes[:level - 1] and len(chain) >= level - 1:
+                irregular.append(f"编码“{' '.join(codes[:level])}”与上级“{' '.join(chain[:level - 1])}”不相接")
+        chain = codes[:level]
+    return {"position": position, "prefix": prefix}, irregular
+
+
+def _total_like(row: Row, cfg: dict) -> bool:
+    return bool(re.match(cfg["total_row"], clean_label(row_label(row)) or row_label(row)))
+
+
+def _row_levels(t: Table, cfg: dict, code_levels: list[int | None] | None = None) -> list[_TRow]:
     total_re, subset_re = re.compile(cfg["total_row"]), re.compile(cfg["subset_row"])
     out: list[_TRow] = []
     subset_level: int | None = None
-    for row in t.body:
-        if not any(c.text for c in row.cells):
-            continue
+    for n, row in enumerate(r for r in t.body if any(c.text for c in r.cells)):
         raw_label = row_label(row)
-        code = "".join(c.text for c in row.cells[:3] if c.text.isdigit())
         label = clean_label(raw_label)
         is_subset = bool(subset_re.match(raw_label))
         level = None
@@ -48,8 +97,8 @@ def _row_levels(t: Table, cfg: dict) -> list[_TRow]:
             if pat.match(re.sub(subset_re, "", raw_label).lstrip(":")):
                 level = lvl
                 break
-        if level is None and code and _CODE.match(code):
-            level = {3: 1, 5: 2, 7: 3}[len(code)]
+        if level is None and code_levels is not None:
+            level = code_levels[n]
         if level is None and total_re.match(label or raw_label):
             level = 0
         if is_subset:
@@ -64,6 +113,8 @@ def _row_levels(t: Table, cfg: dict) -> list[_TRow]:
 
 
 def _children(rows: list[_TRow], i: int) -> list[_TRow]:
+    """The rows one level below row i, up to its next sibling: a row and its own children
+    (款 and its 项) are never summed together."""
     parent = rows[i]
     if parent.level == 0:
         pool = [r for j, r in enumerate(rows) if j != i and r.level != 0 and not r.subset]
@@ -102,50 +153,93 @@ def _cell_value(text: str) -> Interval | None:
 def _cell_evidence(t: Table, row: Row, j: int, title: str) -> Evidence:
     cell = row.cells[j]
     return Evidence(page=row.page, bbox=cell.bbox or row.bbox, quote=(t.caption + "：" if t.caption else "") + row.raw,
-                    label=title, value_text=cell.raw or cell.text)
+                    label=title, value_text=cell.raw or cell.text,
+                    unit=t.unit if t.unit and "%" not in (cell.raw or cell.text) else None)
 
 
 def table_sum_checks(ctx: Context) -> list[CheckResult]:
+    """Every total row against its children. Where the codes are printed irregularly, the reading
+    by code position comes first and the reading by code digits second: a check passes when one
+    reading balances it (and says which); when none does, the doubt is ours: a warning (结构存疑)."""
     cfg = rules_config()["table_sums"]
-    rate_re, code_re = re.compile(cfg["rate_column"]), re.compile(cfg["code_column"])
     results = []
     for t in ctx.doc.tables if ctx.doc else []:
         if _two_sided(t):
             continue
-        titles = column_titles(t)
-        rows = _row_levels(t, cfg)
-        name = t.caption or f"第{t.page}页表格"
-        for i, parent in enumerate(rows):
-            if parent.level is None or parent.subset:
+        readings, irregular = _code_readings(t, cfg)
+        primary = "position" if _code_columns(t, cfg) else "prefix"
+        sums = {name: {s["at"]: s for s in _sums(t, cfg, levels)} for name, levels in readings.items()}
+        for at, s in sums[primary].items():
+            if s["ok"]:
+                note = f"（编码印制不规范：{irregular[0]}；按编码{_READING[primary]}读法）" if irregular else ""
+                results.append(verdict(s["rule"], "table_sum", True, s["passed"] + note, "", **s["args"]))
                 continue
-            kids = _children(rows, i)
-            if not kids:
+            if not irregular:
+                results.append(verdict(s["rule"], "table_sum", False, "", s["failed"], **s["args"]))
                 continue
-            label_col = max((k for k, c in enumerate(parent.row.cells) if c.text and not is_numeric(c.text)),
-                            default=-1)
-            for j, title in enumerate(titles):
-                if (j <= label_col or code_re.search(title) or rate_re.search(title)
-                        or j >= len(parent.row.cells) or "%" in parent.row.cells[j].text):
-                    continue
-                stated = _cell_value(parent.row.cells[j].text)
-                if stated is None or not is_numeric(parent.row.cells[j].text):
-                    continue
-                parts = [(k, _cell_value(k.row.cells[j].text) if j < len(k.row.cells) else None) for k in kids]
-                if all(v is None for _, v in parts) or any(is_numeric(k.row.cells[j].text) and "%" in k.row.cells[j].text for k, _ in parts):
-                    continue
-                total = Interval.exact(0.0)
-                for _, v in parts:
-                    total = total + (v or Interval.exact(0.0))  # "—" or blank: nothing there
-                evidence = [_cell_evidence(t, parent.row, j, title)] + [
-                    _cell_evidence(t, k.row, j, title) for k, v in parts if v is not None]
-                what = f"{name}“{parent.label or row_label(parent.row)}”行“{title}”列"
-                kids_text = " + ".join(k.row.cells[j].text or "0" for k, _ in parts)
-                rule = f"table_sum.{_table_id(t)}.{parent.label or clean_label(row_label(parent.row))}.{title}"
-                results.append(verdict(
-                    rule, "table_sum", total.overlaps(stated), f"{what} {parent.row.cells[j].text} = {kids_text}",
-                    f"{what}写作 {parent.row.cells[j].text}，其分项之和 {kids_text} = {fmt(total.mid)}，不相等",
-                    stated=stated, recomputed=total, evidence=evidence))
+            other = next((name for name in readings if name != primary and sums[name].get(at, {}).get("ok")), None)
+            if other:
+                alt = sums[other][at]
+                results.append(verdict(alt["rule"], "table_sum", True,
+                                       f"{alt['passed']}（编码印制不规范：{irregular[0]}；按编码{_READING[other]}读法）",
+                                       "", **alt["args"]))
+                continue
+            r = verdict(s["rule"], "table_sum", False, "", "", **s["args"])
+            r.severity = "warning"
+            r.message = f"结构存疑：{s['failed']}；编码印制不规范（{'；'.join(irregular[:3])}），两种层级读法均不平衡"
+            results.append(r)
     return results
+
+
+_READING = {"position": "位置", "prefix": "位数"}
+
+
+def _sums(t: Table, cfg: dict, code_levels: list[int | None]) -> list[dict]:
+    rate_re, code_re = re.compile(cfg["rate_column"]), re.compile(cfg["code_column"])
+    titles = column_titles(t)
+    rows = _row_levels(t, cfg, code_levels)
+    name = t.caption or f"第{t.page}页表格"
+    out = []
+    for i, parent in enumerate(rows):
+        if parent.level is None or parent.subset:
+            continue
+        kids = _children(rows, i)
+        if not kids:
+            continue
+        label_col = max((k for k, c in enumerate(parent.row.cells) if c.text and not is_numeric(c.text)),
+                        default=-1)
+        for j, title in enumerate(titles):
+            if (j <= label_col or code_re.search(title) or rate_re.search(title)
+                    or j >= len(parent.row.cells) or "%" in parent.row.cells[j].text):
+                continue
+            stated = _cell_value(parent.row.cells[j].text)
+            if stated is None or not is_numeric(parent.row.cells[j].text):
+                continue
+            parts = [(k, _cell_value(k.row.cells[j].text) if j < len(k.row.cells) else None) for k in kids]
+            if all(v is None for _, v in parts) or any(is_numeric(k.row.cells[j].text) and "%" in k.row.cells[j].text for k, _ in parts):
+                continue
+            total = Interval.exact(0.0)
+            for _, v in parts:
+                total = total + (v or Interval.exact(0.0))  # "—" or blank: nothing there
+            evidence = [_cell_evidence(t, parent.row, j, title)] + [
+                _cell_evidence(t, k.row, j, title) for k, v in parts if v is not None]
+            what = f"{name}“{parent.label or row_label(parent.row)}”行“{title}”列"
+            stated_text = parent.row.cells[j].text + (f" {t.unit}" if t.unit else "")  # units always
+            kids_text = _sum_text([k.row.cells[j].text for k, v in parts if v is not None],
+                                  [clean_label(row_label(k.row)) for k, v in parts if v is None])
+            out.append(dict(
+                at=(i, j), ok=total.overlaps(stated),
+                rule=f"table_sum.{_table_id(t)}.{parent.label or clean_label(row_label(parent.row))}.{title}",
+                passed=f"{what} {parent.row.cells[j].text} = {kids_text}",
+                failed=f"{what}写作 {stated_text}，其分项之和 {kids_text} = {fmt_like(total.mid, stated_text)}，不相等",
+                args=dict(stated=stated, recomputed=total, evidence=evidence)))
+    return out
+
+
+def _sum_text(printed: list[str], blank: list[str]) -> str:
+    """The rows added, as printed; rows printed "—" or blank hold nothing and are named, not added."""
+    text = " + ".join(printed) or "0"
+    return text + (f"（“{'”“'.join(blank)}”为空，不计）" if blank else "")
 
 
 _TABLE_NO = re.compile(r"附?表\s*[\d一二三四五六七八九十]+(?:[-—.．]\d+)*")
@@ -212,4 +306,4 @@ def _row_ratio(ctx, t: Table, row: Row, titles, jr, jn, jd, alts) -> list[CheckR
                                         f"报告按“{titles[ja]}”计算，口径不一致", **common)]
     return [result(rule, "table_ratio", "fail", severity="error",
                     message=f"{what}{titles[jr]}写作 {row.cells[jr].text}，按本行 {shown} 复算为 {fmt_like(point, row.cells[jr].text)}"
-                            f"（区间 {fmt(iv.lo)}～{fmt(iv.hi)}），不一致", **common)]
+                            f"{fmt_interval(iv.lo, iv.hi, row.cells[jr].text)}，不一致", **common)]

@@ -12,16 +12,19 @@ between declaring a check (patterns/) and executing it.
 """
 from __future__ import annotations
 
+from pipeline.check.budget import budget_checks
 from pipeline.check.core import Context
 from pipeline.check.formulas import cross_mention_checks, formula_checks
+from pipeline.check.ocr import attach_confidence, doubt_errors
+from pipeline.check.problems import add_problems
 from pipeline.check.prose import change_checks, completion_checks
 from pipeline.check.scores import score_checks, score_range_checks
 from pipeline.check.tables import table_ratio_checks, table_sum_checks
 from pipeline.document import Document
-from pipeline.schema import CheckResult, Finding, Report
+from pipeline.schema import CheckResult, Coverage, Finding, NotChecked, Report
 
 CHECKS = (formula_checks, cross_mention_checks, table_sum_checks, table_ratio_checks, score_checks,
-          score_range_checks, change_checks, completion_checks)
+          score_range_checks, change_checks, completion_checks, budget_checks)
 
 
 def validate(report: Report, doc: Document | None = None) -> Report:
@@ -29,9 +32,38 @@ def validate(report: Report, doc: Document | None = None) -> Report:
     results: list[CheckResult] = []
     for check in CHECKS:
         results.extend(check(ctx))
+    attach_confidence(report, doc)  # OCR: an error resting on a doubtful digit is a warning
+    doubt_errors(results, doc)
     report.checks = results
     failed = [r for r in results if r.outcome == "fail"]
     failed.sort(key=lambda r: (r.severity != "error", r.evidence[0].page if r.evidence else 0))
     report.findings = [Finding(rule=r.rule, severity=r.severity, message=r.message, stated=r.stated,
                                recomputed=r.recomputed, interval=r.interval, evidence=r.evidence) for r in failed]
-    return report
+    report.coverage = coverage(results, ctx)
+    return add_problems(report)  # findings on the same printed numbers: one problem
+
+
+def coverage(results: list[CheckResult], ctx: Context | None = None) -> Coverage:
+    """How many checkable statements were checked (pass or fail) and which could not be, with the
+    reason (every insufficient_data check). A not_applicable check (a zero base, a rule that does
+    not apply) is not a checkable statement and is counted in neither."""
+    checked = sum(r.outcome in ("pass", "fail") for r in results)
+    not_checked, seen = [], set()
+    for r in results:
+        if r.outcome != "insufficient_data":
+            continue
+        what, reason = _what_and_reason(r, ctx)
+        if (what, reason) not in seen:
+            seen.add((what, reason))
+            not_checked.append(NotChecked(what=what, reason=reason))
+    return Coverage(checked=checked, not_checked=not_checked)
+
+
+def _what_and_reason(r: CheckResult, ctx: Context | None) -> tuple[str, str]:
+    # messages read "<what>：<why>"; the rule's last part names the quantity when it is a catalog key
+    head, sep, tail = r.message.partition("：")
+    key = r.rule.split(".", 1)[-1]
+    label = ctx.label(key) if ctx is not None and key in ctx.cat.entries else None
+    if sep:
+        return (label or head.strip()), tail.strip()
+    return (label or r.rule), r.message

@@ -5,15 +5,22 @@ import sys
 
 import click
 
+from pipeline.cli.ocr_option import ocr_option
+from pipeline.cli.options import limit_options
+
 EXPORT_FORMATS = ("csv", "xlsx", "parquet", "json")
 
 
 def _fail(message: str, code: int = 2) -> None:
-    click.echo(f"govaudit: {message}", err=True)
+    from pipeline.errors import printable
+
+    click.echo(f"govaudit: {printable(message)}", err=True)
     sys.exit(code)
 
 
 @click.command("batch")
+@limit_options
+@ocr_option
 @click.argument("dir", type=click.Path(path_type=str))
 @click.option("-o", "--out", default="output", show_default=True, type=click.Path(file_okay=False, path_type=str),
               help="output folder: the store govaudit.sqlite and the exports")
@@ -31,20 +38,26 @@ def batch(dir: str, out: str, jobs: int | None, timeout: float, dask_scheduler: 
     Results go into OUT/govaudit.sqlite as each file ends, keyed by the file's sha256: a rerun
     skips what is done (files that timed out or crashed are retried), a changed file is redone,
     a killed batch resumes where it stopped. Identical files are processed once and recorded
-    under each name. Then the exports are rewritten: summary.csv, indicators.csv, findings.csv,
-    govaudit.xlsx, *.parquet, reports/*.json and report.html.
+    under each name. Then the exports are rewritten: summary.csv, labels.csv, indicators.csv,
+    findings.csv (one row per problem), 问题清单.xlsx, govaudit.xlsx, *.parquet, reports/*.json and
+    report.html. Review problems with `govaudit review`.
 
     A file that cannot be processed gets a status naming the cause (not_pdf, empty, encrypted,
-    damaged, no_text, missing, timeout, crashed) and a one-line message; the batch goes on.
+    damaged, no_text, not_regular, too_large, missing, timeout, crashed) and a one-line message;
+    the batch goes on. Each file's work is bounded (--max-* flags): memory per worker, characters
+    per page and document, report size, decoded page content.
 
     \b
     Exit status: 0  every file ok
                  1  at least one file failed (see the status column of summary.csv)
-                 2  bad arguments (no such DIR, Dask scheduler unreachable)
+                 2  bad arguments or an unusable place (no such DIR, Dask scheduler unreachable,
+                    OUT read-only or full, a symlinked OUT/reports); the store keeps what was done
+                 3  an internal error (one line; GOVAUDIT_DEBUG=1 for the traceback)
     """
     from pathlib import Path
 
     from pipeline.api import batch as run_batch
+    from pipeline.errors import printable
     from pipeline.run.runner import BatchError
 
     if not Path(dir).exists():
@@ -62,7 +75,7 @@ def batch(dir: str, out: str, jobs: int | None, timeout: float, dask_scheduler: 
     if summary.exports:
         click.echo(f"exports in {out}/: " + ", ".join(summary.exports))
     for note in summary.notes:
-        click.echo(f"govaudit: warning: {note}", err=True)
+        click.echo(f"govaudit: warning: {printable(note)}", err=True)
     sys.exit(summary.exit_code)
 
 

@@ -30,12 +30,16 @@ PATTERNS_DIR = _patterns_dir()
 UNIT_SCALE = {"万元": (1.0, 0), "元": (1e-4, 4), "千元": (0.1, 1), "亿元": (1e4, -4)}
 
 
+# libyaml's safe loader where PyYAML was built with it: the same data, 8× faster (80 ms of an audit)
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @lru_cache(maxsize=None)
 def load_yaml(name: str) -> dict:
     path = PATTERNS_DIR / name
     try:
         with open(path, encoding="utf-8") as f:
-            data = yaml.safe_load(f)
+            data = yaml.load(f, Loader=_YAML_LOADER)
     except OSError as e:
         raise PatternsError(f"cannot read {path}: {e.strerror}") from None
     except yaml.YAMLError as e:
@@ -153,3 +157,73 @@ def tables_config() -> dict:
 @lru_cache(maxsize=None)
 def rules_config() -> dict:
     return load_yaml("rules.yaml")
+
+
+# --------------------------------------------------------------------------------------- budget.yaml
+_NUM = r"(?:[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?)"
+
+
+def budget_regex(pattern: str, where: str) -> re.Pattern:
+    """A budget.yaml pattern: ``{num}`` stands for a printed number (named groups stay)."""
+    return _compile(pattern.replace("{num}", _NUM), f"budget.yaml: {where}")
+
+
+@lru_cache(maxsize=None)
+def budget_config() -> dict:
+    """patterns/budget.yaml, validated: every key is in the catalog, every table kind named in
+    `required` is declared, every pattern compiles. Bad data: PatternsError, one line."""
+    data = load_yaml("budget.yaml")
+    where = f"{PATTERNS_DIR}/budget.yaml"
+    keys = catalog().entries
+    for section in ("scopes", "tables", "required", "phrasings", "items", "comparisons"):
+        if section not in data:
+            raise PatternsError(f"{where}: missing section `{section}`")
+    scopes = {s.get("scope") for s in data["scopes"]}
+    kinds = set()
+    for t in data["tables"]:
+        if not t.get("kind") or not t.get("title"):
+            raise PatternsError(f"{where}: a table needs `kind` and `title` ({t!r:.80})")
+        kinds.add(t["kind"])
+        t["title_re"] = budget_regex(t["title"], f"tables.{t['kind']}.title")
+        for s in t.get("scopes", []):
+            if s not in scopes:
+                raise PatternsError(f"{where}: tables.{t['kind']}: scope {s!r} is not one of {sorted(scopes)}")
+        for c in t.get("cells", []):
+            if c.get("key") not in keys:
+                raise PatternsError(f"{where}: tables.{t['kind']}: key {c.get('key')!r} is not in indicators.yaml")
+            if not c.get("first") and not c.get("row"):
+                raise PatternsError(f"{where}: tables.{t['kind']}: cell {c['key']} needs `row` or `first: true`")
+            c["row_re"] = budget_regex(c.get("row", ""), f"tables.{t['kind']}.row")
+    for scope, required in data["required"].items():
+        if scope not in scopes:
+            raise PatternsError(f"{where}: required.{scope}: not a declared scope")
+        for k in required:
+            if k not in kinds:
+                raise PatternsError(f"{where}: required.{scope}: table kind {k!r} is not declared under `tables`")
+    for block in data["phrasings"]:
+        for p in block["patterns"]:
+            p["re"] = budget_regex(p["pattern"], "phrasings")
+            named = set(p["re"].groupindex) | {k for ks in p.get("also", {}).values() for k in ks}
+            for k in named:
+                if k not in keys:
+                    raise PatternsError(f"{where}: phrasings: group {k!r} is not a key of indicators.yaml")
+    for scope, spec in data["items"].items():
+        spec["patterns_re"] = [budget_regex(p, f"items.{scope}.patterns") for p in spec.get("patterns", [])]
+        for name in ("budget", "actual", "previous", "planned", "change"):
+            if name in spec:
+                spec[name + "_re"] = budget_regex(spec[name], f"items.{scope}.{name}")
+    comp = data["comparisons"]
+    if not isinstance(comp.get("basically_equal"), (int, float)) or not 0 <= comp["basically_equal"] < 1:
+        raise PatternsError(f"{where}: comparisons.basically_equal must be a share between 0 and 1")
+    bad = {w: v for w, v in comp["words"].items() if v not in ("gt", "lt", "eq", "approx")}
+    if bad:
+        raise PatternsError(f"{where}: comparisons.words: {bad} (each must be gt, lt, eq or approx)")
+    for name in ("final_vs_budget", "budget_value", "actual_value"):
+        comp[name + "_re"] = budget_regex(comp[name], f"comparisons.{name}")
+    data["empty_table_note_re"] = budget_regex(data.get("empty_table_note", "本表无数据"), "empty_table_note")
+    unit = data.get("unit_name", {})
+    data["unit_cover_re"] = [budget_regex(p, "unit_name.cover") for p in unit.get("cover", [])]
+    data["unit_text_re"] = budget_regex(unit["text"], "unit_name.text") if unit.get("text") else None
+    for name, pat in data.get("years", {}).items():
+        data.setdefault("years_re", {})[name] = budget_regex(pat, f"years.{name}")
+    return data

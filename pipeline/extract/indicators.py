@@ -36,6 +36,9 @@ class _Candidate:
     decimals: int
     printed: str
     priority: int
+    subject: str | None = None  # the subject in scope (Indicator.subject)
+    phase: str | None = None  # the phase word in scope, not the report type's default
+    via_term: bool = False  # bound by a term under its subject (so an ellipsis may repeat it)
 
 
 def extract_indicators(doc: Document, report_type: str = "unknown") -> tuple[list[Indicator], list[Score], float | None]:
@@ -47,10 +50,15 @@ def extract_indicators(doc: Document, report_type: str = "unknown") -> tuple[lis
     for t in doc.tables:
         section = paths[t.after_paragraph] if t.after_paragraph >= 0 else None
         indicators.extend(_from_table(t, section, cat))
+    from pipeline.extract.budget import budget_indicators  # 预算/决算 headline figures: patterns/budget.yaml
+    indicators.extend(budget_indicators(doc, report_type))
     scores, total = _scores(doc, paths)
     indicators.extend(total)
     indicators.sort(key=lambda i: (i.page, i.bbox[1], i.bbox[0]))
-    total_score = next((i.value for i in indicators if i.key == "total_score"), None)
+    # the report's total is the scoring table's 合计 when there is one; a sentence restating it is a
+    # mention (checked against the table), not the total
+    totals = [i for i in indicators if i.key == "total_score"]
+    total_score = next((i.value for i in sorted(totals, key=lambda i: i.source != "table")), None)
     return indicators, scores, total_score
 
 
@@ -68,13 +76,21 @@ def sentences(text: str) -> list[tuple[int, int]]:
 def _from_paragraph(p: Paragraph, section: str | None, cat: Catalog, report_type: str) -> list[Indicator]:
     out = []
     prev = ""
-    for s0, s1 in sentences(p.text):
+    spans = sentences(p.text)
+    # a paragraph headed by a topic ("1、一般公共服务支出(类)财政事务(款)行政运行(项)。…") is about it
+    heading = p.text[spans[0][0]:spans[0][1]] if spans and _is_topic(p.text[spans[0][0]:spans[0][1]], cat) else ""
+    for k, (s0, s1) in enumerate(spans):
         sent = p.text[s0:s1]
         if any(ch.isdigit() for ch in sent):
             # "其中，基本支出…" breaks down the previous sentence's figure: its subject and phase
             # words carry over (only numbers of this sentence are bound)
             context = prev if _INHERITS.match(sent) else ""
-            for c in _bind(context + sent, cat, report_type):
+            if heading and k > 0 and not context.startswith(heading):
+                context = heading + context
+            found = _bind(context + sent, cat, report_type)
+            if context and not heading:
+                found = _breakdown_reading(context, sent, found, cat, report_type)
+            for c in found:
                 if c.num_start >= len(context):
                     c.num_start -= len(context)
                     c.num_end -= len(context)
@@ -83,29 +99,85 @@ def _from_paragraph(p: Paragraph, section: str | None, cat: Catalog, report_type
     return out
 
 
+def _breakdown_reading(context: str, sent: str, found: list[_Candidate], cat: Catalog,
+                       report_type: str) -> list[_Candidate]:
+    """A 其中 sentence breaks down one figure of the sentence before; which one decides the parts'
+    subject and phase. The nearest figure is read first; when the parts do not add up to it but
+    do add up (within their printed precision) to an earlier figure, the parts are that figure's
+    ("“三公”经费支出3.46万元，年初预算5.2万元，…。其中因公出国（境）费0.00万元…": spending, not budget)."""
+    parts = [c for c in found if c.num_start >= len(context) and c.entry.kind == "amount"]
+    figures = [c for c in _bind(context, cat, report_type) if c.entry.kind == "amount"]
+    if len(parts) < 2 or not figures or _adds_up(parts, figures[-1]):
+        return found
+    for figure in reversed(figures[:-1]):
+        head = context[:figure.num_end]
+        other = _bind(head + sent, cat, report_type)
+        other_parts = [c for c in other if c.num_start >= len(head) and c.entry.kind == "amount"]
+        if len(other_parts) == len(parts) and _adds_up(other_parts, figure):
+            shift = len(context) - len(head)
+            for c in other:  # back to the offsets of the full context
+                c.num_start += shift
+                c.num_end += shift
+            return other
+    return found
+
+
+def _adds_up(parts: list[_Candidate], whole: _Candidate) -> bool:
+    slack = sum(0.5 * 10 ** -c.decimals for c in [*parts, whole])
+    return abs(sum(c.value for c in parts) - whole.value) <= slack + 1e-9
+
+
 _INHERITS = re.compile(r"^\s*其中")
 
 
+def _is_topic(sent: str, cat: Catalog) -> bool:
+    topics = _catalog_extra().get("topic_subjects", [])
+    return any(p.search(sent) for name in topics for p in cat.subjects.get(name, []))
+
+
 def _bind(sent: str, cat: Catalog, report_type: str) -> list[_Candidate]:
-    subjects = sorted((m.start(), m.end(), name) for name, pats in cat.subjects.items()
-                      for pat in pats for m in pat.finditer(sent))
-    phases = sorted((m.start(), name) for name, pats in cat.phases.items() for pat in pats for m in pat.finditer(sent))
+    # each subject and phase word reaches from where it starts to the end of its scope (see _scope_end)
+    extra = _catalog_extra()
+    clause_only, foreign = set(extra.get("clause_subjects", [])), set(extra.get("foreign_subjects", []))
+    subjects = sorted((m.start(), _scope_end(sent, m.start(), m.end(), cat, own_value=True,
+                                             clause_only=name in clause_only), name)
+                      for name, pats in cat.subjects.items() for pat in pats for m in pat.finditer(sent))
+    phases = sorted((m.start(), _scope_end(sent, m.start(), m.end(), cat, own_value=False), name)
+                    for name, pats in cat.phases.items() for pat in pats for m in pat.finditer(sent))
     default_phase = cat.phase_default.get(report_type)
 
     def subject_at(pos: int) -> str | None:
-        # the nearest subject that starts before the term (a subject inside the term counts)
+        # the nearest subject that starts before the term (a subject inside the term counts) and
+        # whose scope reaches the term
         found = None
-        for start, _end, name in subjects:
-            if start <= pos:
+        for start, until, name in subjects:
+            if start <= pos < until:
                 found = name
         return found
 
-    def phase_at(end: int) -> str | None:
+    def foreign_at(pos: int) -> bool:
+        # another year's, one project's, one line item's or one fund's figure
+        return any(start < pos < until for start, until, name in subjects if name in foreign)
+
+    def phase_at(end: int, default: bool = True, begin: int | None = None) -> str | None:
+        # a phase word inside the alias itself is the alias's own phase ("调整预算后项目预算": adjusted);
+        # otherwise the nearest phase word before it
         found = None
-        for start, name in phases:
-            if start < end:
+        for start, until, name in phases:
+            if begin is not None and begin <= start < end:
+                return name
+            if start < end <= until:
                 found = name
-        return found or default_phase
+        return found or (default_phase if default else None)
+
+    def scope_of(entry: Entry, alias_start: int, alias_end: int) -> tuple[str | None, str | None]:
+        # whose figure: the entry's own subject (its `subject`, or a subject word in its name or label:
+        # 政府采购执行率 is procurement's), else the subject in scope before the name ("项目支出…，
+        # 预算执行率": the project's). The phase: the entry's, or a phase word in the name itself.
+        subject = (own_subject(entry, cat)
+                   or (subject_at(alias_start - 1) if alias_start else None))
+        inner = [name for start, _u, name in phases if alias_start <= start < alias_end]
+        return subject, entry.phase or (inner[0] if inner else None)
 
     claimed: dict[int, _Candidate] = {}
     for c in _series(sent, cat):
@@ -116,15 +188,21 @@ def _bind(sent: str, cat: Catalog, report_type: str) -> list[_Candidate]:
             for pat in pats:
                 for m in _word_matches(pat, sent):
                     v = _value_after(sent, m.end(), entry.kind, cat)
-                    if v is None:
+                    if v is None or _compared(sent, m.start()) or foreign_at(m.start()):
                         continue
                     if is_term and subject_at(m.start()) != entry.subject:
                         continue
-                    if entry.phase and phase_at(m.end()) != entry.phase:
+                    found_phase = phase_at(m.end(), begin=m.start())
+                    if entry.phase and not _phase_fits(entry.phase, found_phase):
                         continue
                     num_start, num_end, value, decimals, printed = v
+                    # the longest alias wins; between aliases of one length, the entry whose phase is
+                    # the one stated ("调整后预算…，其中项目支出…": 项目调整后预算, not 项目支出预算)
+                    exact = bool(entry.phase) and entry.phase == found_phase
+                    subject, phase = scope_of(entry, m.start(), m.end())
                     candidates.append(_Candidate(entry, m.start(), m.end(), num_start, num_end, value, decimals,
-                                                 printed, priority=m.end() - m.start()))
+                                                 printed, priority=2 * (m.end() - m.start()) + exact,
+                                                 subject=subject, phase=phase, via_term=is_term))
     best: dict[int, _Candidate] = {}
     for c in candidates:
         if c.num_start in claimed:
@@ -133,7 +211,142 @@ def _bind(sent: str, cat: Catalog, report_type: str) -> list[_Candidate]:
         # the longest alias wins; on a tie the one nearer the number
         if cur is None or (c.priority, c.alias_start) > (cur.priority, cur.alias_start):
             best[c.num_start] = c
-    return sorted([*claimed.values(), *best.values()], key=lambda c: c.num_start)
+    found = sorted([*claimed.values(), *best.values()], key=lambda c: c.num_start)
+    spans = sorted((m.start(), m.end(), name) for name, pats in cat.subjects.items()
+                   for pat in pats for m in pat.finditer(sent))
+    return _ellipses(sent, cat, spans, found)
+
+
+_LIST_GAP = re.compile(r"[，,、;；和及与\s]*")
+
+
+def _ellipses(sent: str, cat: Catalog, spans: list[tuple[int, int, str]], found: list[_Candidate]) -> list[_Candidate]:
+    """"一季度支出进度为21.36%，二季度48.72%，三季度71.05%": a subject followed at once by a number,
+    right after a figure bound by a term under a sibling subject, repeats that term for itself."""
+    taken = {c.num_start for c in found}
+    for start, end, name in spans:
+        before = [c for c in found if c.via_term and c.num_end <= start]
+        if not before:
+            continue
+        last = max(before, key=lambda c: c.num_end)
+        if last.entry.subject in (None, name) or _LIST_GAP.fullmatch(sent, last.num_end, start) is None:
+            continue
+        sibling = _sibling(cat, last.entry.key, name)
+        v = _value_after(sent, end, sibling.kind, cat) if sibling else None
+        if v is None or v[0] in taken:
+            continue
+        num_start, num_end, value, decimals, printed = v
+        found.append(_Candidate(sibling, start, end, num_start, num_end, value, decimals, printed, priority=0,
+                                subject=sibling.subject, phase=sibling.phase, via_term=True))
+        taken.add(num_start)
+    return sorted(found, key=lambda c: c.num_start)
+
+
+def _sibling(cat: Catalog, key: str, subject: str) -> Entry | None:
+    """The entry with the same terms as ``key``'s but under ``subject`` (the quarters of one repeat)."""
+    terms = [p.pattern for p in cat.entries[key].terms]
+    return next((e for e in cat.entries.values() if e.subject == subject and [p.pattern for p in e.terms] == terms),
+                None)
+
+
+_OPEN, _CLOSE = "([", ")]"
+_CLAUSE_START = re.compile(r"其中")
+_CLAUSE_END = re.compile(r"[;；。]")
+_BREAKDOWN = re.compile(r"[，,]?\(?其中")
+_COMMA_CLAUSE_END = re.compile(r"[，,;；。]")
+
+
+def _scope_end(sent: str, start: int, end: int, cat: Catalog, *, own_value: bool, clause_only: bool = False) -> int:
+    """Where a subject or phase word stops applying to the terms after it.
+
+    - Inside brackets, it ends at the closing bracket: "实际支出A（基本支出B、项目支出C），调整后预算D":
+      the 项目 of the breakdown does not reach 调整后预算.
+    - Inside a 其中 clause, it ends with the clause (";" or "。"): the parts listed after 其中 do not
+      reach the figures stated after the clause.
+    - A subject that names its own value ("项目支出C万元") is a figure, not a topic: it ends with
+      that value (``own_value``); "项目支出调整后预算D" keeps 项目 for 调整后预算.
+    - A ``clause_only`` subject (上年) ends with its own clause: "上年…，本年…".
+    """
+    limit = len(sent)
+    if clause_only:
+        stop = _COMMA_CLAUSE_END.search(sent, end)
+        limit = stop.start() if stop else limit
+    depth = 0
+    for i in range(start - 1, -1, -1):  # the innermost bracket open around the word
+        ch = sent[i]
+        if ch in _CLOSE:
+            depth += 1
+        elif ch in _OPEN:
+            if depth == 0:
+                closing = _matching_close(sent, i)
+                if closing is not None:
+                    limit = min(limit, closing + 1)
+                break
+            depth -= 1
+    clause = None
+    for m in _CLAUSE_START.finditer(sent, 0, start + 1):
+        clause = m
+    if clause is not None and clause.start() <= start:
+        stop = _CLAUSE_END.search(sent, clause.end())
+        if stop is None or stop.start() >= start:  # the word sits in the clause
+            if stop is not None:
+                limit = min(limit, stop.end())
+    if own_value:
+        m = cat.value_re.match(sent, end)
+        if m and m.group("unit"):
+            # …except over the 其中 clause that breaks that value down ("聘用人员12人，其中在岗10人")
+            brk = _BREAKDOWN.match(sent, m.end())
+            if brk:
+                stop = (_matching_close(sent, m.end() + brk.group(0).index("("))
+                        if "(" in brk.group(0) else None)
+                if stop is None:
+                    nxt = _CLAUSE_END.search(sent, brk.end())
+                    stop = nxt.start() if nxt else len(sent)
+                limit = min(limit, stop + 1)
+            else:
+                limit = min(limit, m.end())
+    return limit
+
+
+def _matching_close(sent: str, open_at: int) -> int | None:
+    depth = 0
+    for j in range(open_at, len(sent)):
+        if sent[j] in _OPEN:
+            depth += 1
+        elif sent[j] in _CLOSE:
+            depth -= 1
+            if depth == 0:
+                return j
+    return None
+
+
+def own_subject(entry: Entry, cat: Catalog) -> str | None:
+    """The subject an entry is about by itself, whatever the sentence: its `subject`, or the
+    subject word in its label ("“三公”经费控制率": three_public; 政府采购执行率: procurement)."""
+    if entry.subject:
+        return entry.subject
+    for name, pats in cat.subjects.items():
+        if any(p.search(entry.label) for p in pats):
+            return name
+    return None
+
+
+def _compared(sent: str, start: int) -> bool:
+    """The name is the object of a comparison ("小于调整后预算数94.82万元"): the number is a difference."""
+    return any(sent.endswith(w, 0, start) for w in _catalog_extra().get("reject_before", []))
+
+
+def _catalog_extra() -> dict:
+    """Catalog settings read straight from patterns/indicators.yaml (reject_before, phase_within,
+    topic_subjects); load_yaml caches the file."""
+    from pipeline.extract.catalog import load_yaml
+    return load_yaml("indicators.yaml")
+
+
+def _phase_fits(wanted: str, found: str | None) -> bool:
+    """An entry's phase binds under that phase, or under a narrower one the catalog nests in it
+    (`phase_within`: adjusted is a stage of budget)."""
+    return found == wanted or (found is not None and _catalog_extra().get("phase_within", {}).get(found) == wanted)
 
 
 def _word_matches(pat: re.Pattern, sent: str):
@@ -188,7 +401,8 @@ def _series(sent: str, cat: Catalog) -> list[_Candidate]:
                         break
                     value, decimals = to_canonical(*parsed, unit)
                     out.append(_Candidate(entry, m.start(), m.end(), mm.start("num"), mm.end(), value, decimals,
-                                          sent[mm.start("num"):mm.end()], priority=1000))
+                                          sent[mm.start("num"):mm.end()], priority=1000, subject=entry.subject,
+                                          phase=entry.phase))
                     pos = mm.end()
     return out
 
@@ -200,7 +414,7 @@ def _indicator_from_text(p: Paragraph, s0: int, s1: int, c: _Candidate, section:
     return Indicator(
         key=c.entry.key, value=c.value, unit=c.entry.unit, raw_text=p.raw_of(a, b).strip() or c.printed,
         decimals=c.decimals, page=page, bbox=bbox, section=section,
-        quote=p.raw_of(s0, s1).strip(), source="text",
+        quote=p.raw_of(s0, s1).strip(), source="text", subject=c.subject, phase=c.phase,
     )
 
 
@@ -261,6 +475,32 @@ def _from_table(t: Table, section: str | None, cat: Catalog) -> list[Indicator]:
                     if ind is not None:
                         out.append(ind)
         break  # one spec per table
+    return out + _from_form(t, section, cat)
+
+
+_VALUE_WITH_UNIT = re.compile(r"^(?P<num>[-+]?[\d,]+(?:\.\d+)?)\s*(?P<unit>\S+)$")
+
+
+def _from_form(t: Table, section: str | None, cat: Catalog) -> list[Indicator]:
+    """A form table's label cells (tables.yaml ``forms``) and the value with its unit in the cell
+    to their right: "人员编制 | 24人"."""
+    forms = [(re.compile(f["label"]), cat.entries[f["key"]]) for f in tables_config().get("forms", [])]
+    out = []
+    for row in t.rows:
+        for j, cell in enumerate(row.cells[:-1]):
+            label = re.sub(r"\s+", "", cell.text)
+            entry = next((e for pat, e in forms if pat.fullmatch(label)), None)
+            value = row.cells[j + 1]
+            m = _VALUE_WITH_UNIT.match(value.text.replace(" ", ""))
+            if entry is None or m is None or m.group("unit") not in cat.units.get(entry.kind, ()):
+                continue
+            parsed = parse_number(m.group("num"))
+            if parsed is None:
+                continue
+            out.append(Indicator(key=entry.key, value=parsed[0], unit=entry.unit, raw_text=value.raw or value.text,
+                                 decimals=parsed[1], page=row.page, bbox=value.bbox or row.bbox, section=section,
+                                 quote=(t.caption + ": " if t.caption else "") + row.raw, source="table",
+                                 subject=own_subject(entry, catalog()), phase=entry.phase))
     return out
 
 
@@ -283,7 +523,8 @@ def _indicator_from_cell(t: Table, row: Row, j: int, entry: Entry, section: str 
     value, decimals = to_canonical(*parsed, unit)
     return Indicator(key=entry.key, value=value, unit=entry.unit, raw_text=cell.raw or cell.text, decimals=decimals,
                      page=row.page, bbox=cell.bbox or row.bbox, section=section,
-                     quote=(t.caption + ": " if t.caption else "") + row.raw, source="table")
+                     quote=(t.caption + ": " if t.caption else "") + row.raw, source="table",
+                     subject=own_subject(entry, catalog()), phase=entry.phase)
 
 
 # ------------------------------------------------------------------------------------------ scores
@@ -340,10 +581,13 @@ def _score_table(t: Table, spec: dict, total_entry: Entry, section: str | None) 
         if total_re.match(label.strip()) or total_re.match(get(c1)):
             if cscore is not None and (parsed := parse_number(get(cscore))):
                 cell = row.cells[cscore]
+                # the table's own 分值 total, so the check can tell whether every row was read
+                mx_total = parse_number(get(cmax)) if cmax is not None else None
                 totals.append(Indicator(key="total_score", value=parsed[0], unit=total_entry.unit,
                                         raw_text=cell.raw, decimals=parsed[1], page=row.page,
                                         bbox=cell.bbox or row.bbox, section=section,
-                                        quote=(t.caption or "评分表") + ": " + row.raw, source="table"))
+                                        quote=(t.caption or "评分表") + ": " + row.raw, source="table",
+                                        components={"分值合计": mx_total[0]} if mx_total else {}))
             continue
         level1 = get(c1) or level1
         level2 = get(c2) or level2

@@ -33,6 +33,38 @@ def type_label(report_type: str) -> str:
     return labels.get(report_type, cfg.get("unknown_type_label", report_type))
 
 
+def kind_label(kind: str) -> str:
+    """The Chinese name of a check kind (patterns/metadata.yaml ``check_kinds``)."""
+    return load_yaml("metadata.yaml").get("check_kinds", {}).get(kind, kind)
+
+
+def severity_label(severity: str) -> str:
+    """错误 / 提示 (patterns/metadata.yaml ``severities``)."""
+    return load_yaml("metadata.yaml").get("severities", {}).get(severity, severity)
+
+
+def place_of(district: str | None, cfg: dict | None = None) -> tuple[str | None, str | None]:
+    """(province, city) of a district by patterns/metadata.yaml ``places``; (None, None) when the
+    district is not listed or is listed under two cities."""
+    cfg = cfg or load_yaml("metadata.yaml")
+    found = {(p["province"], p["city"]) for p in cfg.get("places", []) if district in p["districts"]}
+    return next(iter(found)) if len(found) == 1 else (None, None)
+
+
+def _place(issuer: Issuer, text: str, cfg: dict) -> Issuer:
+    """Province and city: the city the cover names before the district wins; else the table."""
+    province, city = place_of(issuer.district, cfg)
+    places = cfg.get("places", [])
+    named = next((p["city"] for p in places if p["city"] + issuer.district in text), None)
+    if named is None and cfg.get("city"):
+        m = re.search(cfg["city"].replace("{district}", re.escape(issuer.district)), text)
+        named = m.group("city") if m else None
+    if named and named != city:
+        same = [p for p in places if p["city"] == named]
+        province, city = (same[0]["province"] if same else None), named
+    return issuer.model_copy(update={"province": province, "city": city})
+
+
 def detect(doc: Document) -> Metadata:
     cfg = load_yaml("metadata.yaml")
     title = title_text(doc)
@@ -53,6 +85,9 @@ def detect(doc: Document) -> Metadata:
             break
         if found.district and not issuer.district:
             issuer = found
+
+    if issuer.district:
+        issuer = _place(issuer, title + head, cfg)
 
     year = None
     for pat in cfg["year"]:

@@ -93,6 +93,13 @@ class PageCropper:
 
         self.dpi = dpi
         self.pdf = pdfium.PdfDocument(str(pdf_path))
+        self._text: dict[int, tuple[list[BBox], list[BBox]]] = {}  # page -> (text lines, characters)
+
+    def _page_text(self, page_no: int, page, height: float) -> tuple[list[BBox], list[BBox]]:
+        """A page's text-run and character boxes, read once per page however many findings it has."""
+        if page_no not in self._text:
+            self._text[page_no] = (_text_lines(page, height), _char_boxes(page, height))
+        return self._text[page_no]
 
     def __enter__(self) -> PageCropper:
         return self
@@ -117,8 +124,8 @@ class PageCropper:
         try:
             width, height = page.get_size()
             marks = [Mark(_tighten(page, height, m.bbox, m.value_text), m.index, m.value_text) for m in marks]
-            region = _region(union_bbox([m.bbox for m in marks]), width, height, _text_lines(page, height))
-            printed = _char_boxes(page, height)
+            lines, printed = self._page_text(page_no, page, height)
+            region = _region(union_bbox([m.bbox for m in marks]), width, height, lines)
             scale = self.dpi / 72
             x0, top, x1, bottom = region
             bitmap = page.render(scale=scale, crop=(x0, height - bottom, width - x1, top))
@@ -194,8 +201,13 @@ def _text_boxes(page, height: float, chars: bool) -> list[BBox]:
     except Exception:
         return []
     try:
+        from pipeline.limits import current
+
+        n = textpage.count_chars() if chars else textpage.count_rects()
+        if n > current().page_chars:  # a page packed past the reading limit: no boxes to avoid
+            return []
         boxes = []
-        for k in range(textpage.count_chars() if chars else textpage.count_rects()):
+        for k in range(n):
             left, bottom, right, top = textpage.get_charbox(k, loose=True) if chars else textpage.get_rect(k)
             if right > left and top > bottom:
                 boxes.append((left, height - top, right, height - bottom))

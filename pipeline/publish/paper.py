@@ -15,31 +15,17 @@ import re
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from pipeline.extract.metadata import type_label
-from pipeline.publish.html import (SEVERITIES, FindingView, ReportEntry, _finding_views, _num, _PictureBudget,
-                                   _palette_css, content_security_policy, render, static_text)
-from pipeline.schema import Problem, Report
+from pipeline.publish.html import (ProblemView, ReportEntry, _num, _palette_css, _PictureBudget,
+                                   content_security_policy, problem_views, render, static_text)
 
 PAPERS_DIR = "审核底稿"
 CHROMIUM = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 PRINT_TIMEOUT = 120  # seconds for one paper's PDF
-
-
-@dataclass
-class ProblemView:
-    number: int
-    id: str
-    severity: str
-    severity_label: str
-    status: str  # 待核 / 已核实 / 已排除
-    note: str
-    at: str
-    lead: FindingView
-    related: list[FindingView] = field(default_factory=list)  # the same printed numbers, other checks
 
 
 @dataclass
@@ -63,13 +49,9 @@ def paper_view(entry: ReportEntry, *, generated: datetime | None = None, also_na
     r = entry.full()
     if r is None:
         raise ValueError(f"{entry.file}: no report ({entry.status})")
-    findings, _ = _finding_views(r.findings, entry.pdf, r.checks, _PictureBudget(1 << 62), page_ids=None)
-    problems = []
-    for n, p in enumerate(sorted(_problems(r), key=lambda p: p.severity != "error"), 1):
-        views = [findings[k] for k in p.findings if 0 <= k < len(findings)]
-        if views:
-            problems.append(ProblemView(n, p.id, p.severity, SEVERITIES.get(p.severity, p.severity), p.review.status,
-                                        p.review.note, p.review.at or "", views[0], views[1:]))
+    problems, _ = problem_views(r, entry.pdf, _PictureBudget(1 << 62), page_ids=None)
+    for p in problems:  # the paper states the review in each problem's heading, with its date
+        p.lead.review = None
     issuer = [(k, v) for k, v in (("省", r.issuer.province), ("市", r.issuer.city), ("区", r.issuer.district),
                                   ("部门", r.issuer.department)) if v]
     facts = [("年度", f"{r.year} 年度" if r.year else "未识别"), ("报告类型", type_label(r.report_type)),
@@ -85,13 +67,6 @@ def paper_view(entry: ReportEntry, *, generated: datetime | None = None, also_na
                  coverage=coverage, n_checks=len(r.checks), problems=problems,
                  generated=(generated or datetime.now()).strftime("%Y-%m-%d %H:%M"), css=css,
                  csp=content_security_policy(css, None))
-
-
-def _problems(r: Report) -> list[Problem]:
-    """The report's problems; a report stored before problems were grouped: one per finding."""
-    if r.problems:
-        return r.problems
-    return [Problem(id=f"{r.source.sha256[:12]}:{k}", severity=f.severity, findings=[k]) for k, f in enumerate(r.findings)]
 
 
 # ----------------------------------------------------------------------------- writing them

@@ -5,10 +5,15 @@ so that any backend that yields such characters can feed it.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+from operator import itemgetter
 from statistics import median
 
 from pipeline.document import BBox, Line
 from pipeline.read.normalize import is_ascii_word, normalize_char
+
+
+_X0 = itemgetter("x0")
 
 
 def cluster_lines(chars: list[dict]) -> list[list[dict]]:
@@ -16,40 +21,49 @@ def cluster_lines(chars: list[dict]) -> list[list[dict]]:
 
     Overlap rather than equal ``top``: characters of another font on a shifted baseline (Arial
     digits in a FangSong line, Times quotes) stay on their line instead of forming one of their own.
+    One sweep down the page: a character is compared with the last few lines only.
     """
-    lines: list[dict] = []  # {"top", "bottom", "chars"}
-    for ch in sorted(chars, key=lambda c: (round(c["top"], 1), c["x0"])):
-        h = max(ch["bottom"] - ch["top"], 0.1)
+    if len(chars) < 2:
+        return [list(chars)] if chars else []
+    lines: list[list] = []  # [top, bottom, chars, least top]: the band, its characters
+    order = sorted([(round(c["top"], 1), c["x0"], i) for i, c in enumerate(chars)])  # i: a stable sort
+    for _, _, i in order:
+        ch = chars[i]
+        top, bottom = ch["top"], ch["bottom"]
+        h = max(bottom - top, 0.1)
         best = None
         for ln in reversed(lines[-4:]):
-            overlap = min(ln["bottom"], ch["bottom"]) - max(ln["top"], ch["top"])
-            if overlap >= 0.5 * min(h, ln["bottom"] - ln["top"]):
+            overlap = min(ln[1], bottom) - max(ln[0], top)
+            if overlap >= 0.5 * min(h, ln[1] - ln[0]):
                 best = ln
                 break
         if best is None:
-            lines.append({"top": ch["top"], "bottom": ch["bottom"], "chars": [ch]})
+            lines.append([top, bottom, [ch], top])
         else:
-            best["chars"].append(ch)
+            cs = best[2]
+            cs.append(ch)
             # the band follows the line's dominant characters, not a shifted one
-            if len(best["chars"]) <= 2:
-                best["top"] = min(best["top"], ch["top"])
-                best["bottom"] = max(best["bottom"], ch["bottom"])
-    out = [sorted(ln["chars"], key=lambda c: c["x0"]) for ln in lines]
-    out.sort(key=lambda cs: min(c["top"] for c in cs))
-    return out
+            if len(cs) <= 2:
+                best[0] = min(best[0], top)
+                best[1] = max(best[1], bottom)
+            if top < best[3]:
+                best[3] = top
+    lines.sort(key=itemgetter(3))  # stable: lines starting at the same height keep their order
+    return [sorted(ln[2], key=_X0) for ln in lines]
 
 
 def chars_bbox(chars: list[dict]) -> BBox:
     return (
-        min(c["x0"] for c in chars),
-        min(c["top"] for c in chars),
-        max(c["x1"] for c in chars),
-        max(c["bottom"] for c in chars),
+        min(map(_X0, chars)),
+        min(map(itemgetter("top"), chars)),
+        max(map(itemgetter("x1"), chars)),
+        max(map(itemgetter("bottom"), chars)),
     )
 
 
 def _wide_gap(prev: dict, ch: dict) -> bool:
-    return ch["x0"] - prev["x1"] > 0.25 * max(prev["size"], ch["size"], 1.0)
+    gap = ch["x0"] - prev["x1"]
+    return gap > 0.25 and gap > 0.25 * max(prev["size"], ch["size"], 1.0)  # the first test settles most
 
 
 def chars_to_raw(chars: list[dict]) -> str:
@@ -60,6 +74,13 @@ def chars_to_raw(chars: list[dict]) -> str:
             parts.append(" ")
         parts.append(ch["text"])
     return "".join(parts)
+
+
+@lru_cache(maxsize=8192)
+def _piece(text: str) -> str:
+    """A printed character's normalised text without spaces (a report uses a few thousand
+    distinct characters: normalised once each)."""
+    return "".join(normalize_char(text).split())
 
 
 def make_line(page: int, chars: list[dict]) -> Line:
@@ -74,14 +95,14 @@ def make_line(page: int, chars: list[dict]) -> Line:
     prev = None
     pos = 0  # length of the raw text so far
     for ch in chars:
-        if prev is not None and _wide_gap(prev, ch):
+        wide = prev is not None and _wide_gap(prev, ch)
+        if wide:
             raw.append(" ")
             pos += 1
         raw.append(ch["text"])
-        piece = "".join(normalize_char(ch["text"]).split())
+        piece = _piece(ch["text"])
         if piece:
-            if prev is not None and out and _wide_gap(prev, ch) and is_ascii_word(out[-1]) \
-                    and is_ascii_word(piece[0]) and piece[0] != "%":
+            if wide and out and is_ascii_word(out[-1]) and is_ascii_word(piece[0]) and piece[0] != "%":
                 out.append(" ")
                 xs.append((prev["x1"], ch["x0"]))
                 rx.append(max(pos - 1, 0))

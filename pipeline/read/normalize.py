@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _KEEP = {"，"}  # protected from NFKC
 _LOOKALIKE = str.maketrans({
@@ -33,8 +34,10 @@ def normalize(raw: str) -> str:
     return _drop_spaces("".join(normalize_char(ch) for ch in raw))
 
 
+@lru_cache(maxsize=16384)
 def normalize_char(ch: str) -> str:
-    """One printed character, normalised (usually one character, sometimes more, e.g. ㎡ -> m2)."""
+    """One printed character, normalised (usually one character, sometimes more, e.g. ㎡ -> m2);
+    a report prints a few thousand distinct characters, so each is normalised once."""
     if ch in _KEEP:
         return ch
     return unicodedata.normalize("NFKC", ch).translate(_LOOKALIKE)

@@ -8,6 +8,7 @@ characters, never from the finder's text, so that cells and running text are nor
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 from pipeline.document import BBox, Cell, Line, Page, Row, Table
 from pipeline.read.layout import chars_to_raw, cluster_lines
@@ -32,17 +33,17 @@ def grid_to_table(page_no: int, grid: list[list[BBox | None]], chars: list[dict]
     top = min(b[1] for b in boxes)
     x1 = max(b[2] for b in boxes)
     bottom = max(b[3] for b in boxes)
+    cell_at = _CellIndex(boxes)
     for i, ch in enumerate(chars):
         if i in used:
             continue
         cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
         if not (x0 <= cx <= x1 and top <= cy <= bottom):
             continue
-        for b in boxes:
-            if b[0] <= cx <= b[2] and b[1] <= cy <= b[3]:
-                cell_chars[b].append(ch)
-                used.add(i)
-                break
+        b = cell_at(cx, cy)
+        if b is not None:
+            cell_chars[b].append(ch)
+            used.add(i)
     rows: list[Row] = []
     for grid_row in grid:
         cells = []
@@ -62,6 +63,31 @@ def grid_to_table(page_no: int, grid: list[list[BBox | None]], chars: list[dict]
                  n_header_rows=header_rows(rows))
 
 
+class _CellIndex:
+    """The first cell box (in grid order) holding a point, found by bisection over the sorted cell
+    edges instead of testing every box: the edges cut the table into slots, and each slot knows the
+    first box covering it. A point exactly on an edge (where two boxes may hold it, bounds being
+    inclusive) is looked up box by box, as before."""
+
+    def __init__(self, boxes: list[BBox]):
+        self.boxes = boxes
+        self.xs = sorted({v for b in boxes for v in (b[0], b[2])})
+        self.ys = sorted({v for b in boxes for v in (b[1], b[3])})
+        self.slots: dict[tuple[int, int], BBox] = {}
+        for b in boxes:
+            i0, i1 = bisect_left(self.xs, b[0]), bisect_left(self.xs, b[2])
+            j0, j1 = bisect_left(self.ys, b[1]), bisect_left(self.ys, b[3])
+            for i in range(i0, i1):
+                for j in range(j0, j1):
+                    self.slots.setdefault((i, j), b)
+
+    def __call__(self, x: float, y: float) -> BBox | None:
+        i, j = bisect_right(self.xs, x), bisect_right(self.ys, y)
+        if (i and self.xs[i - 1] == x) or (j and self.ys[j - 1] == y):  # on an edge
+            return next((b for b in self.boxes if b[0] <= x <= b[2] and b[1] <= y <= b[3]), None)
+        return self.slots.get((i - 1, j - 1))
+
+
 def header_rows(rows: list[Row]) -> int:
     """Header rows are the top rows before the first row holding a number."""
     for i, r in enumerate(rows):
@@ -76,7 +102,7 @@ def extract_page_tables(page, chars: list[dict], base_index: int,
     filled with ``chars``; returns the tables and the indices of the chars they used."""
     used: set[int] = set()
     tables: list[Table] = []
-    grids = [("pdfplumber", [list(r.cells) for r in found.rows]) for found in page.find_tables()] \
+    grids = [("pdfplumber", [list(r.cells) for r in found.rows]) for found in _closed(page).find_tables()] \
         if (page.edges or page.rects) else []
     grids += [("camelot", g) for g in extra_grids]
     for finder, grid in grids:
@@ -85,6 +111,55 @@ def extract_page_tables(page, chars: list[dict], base_index: int,
             t.finder = finder
             tables.append(t)
     return tables, used
+
+
+_CUT_ZONE = 0.25  # a table cut open by a page break ends in the bottom (or starts in the top) quarter
+
+
+def cut_rules(edges: list[dict], height: float, tol: float = 1.5) -> list[dict]:
+    """Rules a page break left out. A row cut by a page break is drawn open by some renderers
+    (Chromium prints the row's column rules down to the page's foot, and on the next page up from
+    its head, with no rule across): the table finder, which needs closed cells, then drops that
+    row and every cell merged into it. Where three or more column rules end (or start) at the
+    same height near the foot (head) of the page and no rule runs across them there, the rule
+    across is added, so the cut row is read as a row (stitch_tables joins its two halves)."""
+    vs = [e for e in edges if e.get("orientation") == "v" and e["height"] >= 3]
+    hs = [e for e in edges if e.get("orientation") == "h"]
+    extra = []
+    for end, in_zone in (("bottom", lambda y: y > height * (1 - _CUT_ZONE)),
+                         ("top", lambda y: y < height * _CUT_ZONE)):
+        group: list[dict] = []
+        for e in sorted(vs, key=lambda e: e[end]) + [None]:
+            if e is not None and (not group or e[end] - group[-1][end] <= tol):
+                group.append(e)
+                continue
+            y = group[len(group) // 2][end] if group else 0.0
+            # only rules that go no further: a rule drawn row by row also ends at every row line
+            xs = sorted({round(g["x0"], 1) for g in group if not any(
+                abs(v["x0"] - g["x0"]) <= tol and (v["bottom"] > y + tol if end == "bottom" else v["top"] < y - tol)
+                for v in vs)})
+            if len(xs) >= 3 and in_zone(y) and not _ruled_across(hs, y, xs, tol):
+                extra.append({"object_type": "line", "orientation": "h", "x0": xs[0], "x1": xs[-1],
+                              "top": y, "bottom": y, "doctop": y, "width": xs[-1] - xs[0], "height": 0.0})
+            group = [e] if e is not None else []
+    return extra
+
+
+def _ruled_across(hs: list[dict], y: float, xs: list[float], tol: float) -> bool:
+    """Whether horizontal rules at height y cover every gap between the column rules xs."""
+    at = [h for h in hs if abs(h["top"] - y) <= tol]
+    return all(any(h["x0"] - tol <= (a + b) / 2 <= h["x1"] + tol for h in at) for a, b in zip(xs, xs[1:]))
+
+
+def _closed(page):
+    """The page with the rules a page break left out added (see cut_rules), for the finder."""
+    extra = cut_rules(page.edges, page.height) if getattr(page, "edges", None) else []
+    if not extra:
+        return page
+    from dataclasses import is_dataclass, replace
+    if is_dataclass(page):
+        return replace(page, edges=list(page.edges) + extra)
+    return page  # a pdfplumber Page: its edges are computed, not ours to extend
 
 
 def _columns_match(a: Table, b: Table, tol: float = 4.0) -> bool:
@@ -150,18 +225,26 @@ def _repeated_header(head: Table, cont: Table) -> int:
 
 
 def _rest_of_row(head: Table, row: Row) -> bool:
-    """A row the page break cut in two: the continuation's first row leaves empty a column that
-    every other body row fills (分值, 得分), where the last row before the break has its value."""
+    """A row the page break cut in two. Either the continuation's first row leaves empty a column
+    that every other body row fills (分值, 得分), where the last row before the break has its value;
+    or the two halves complement each other: the last row lacks such a column's value and the
+    first row has it, while the first row lacks a column the last row has (its label: a cut row's
+    numbers may fall in its lower half when the cell text is centred)."""
     last, body = head.rows[-1], head.body
     if len(row.cells) != len(last.cells) or len(body) < 3 or not any(c.text for c in row.cells):
         return False
-    for j, (a, b) in enumerate(zip(last.cells, row.cells)):
-        if b.text or not is_numeric(a.text):
-            continue
-        filled = sum(1 for r in body if j < len(r.cells) and r.cells[j].text)
-        if filled == len(body):
-            return True
-    return False
+    others = [r for r in body if r is not last]
+
+    def always_filled(j: int) -> bool:
+        return all(j < len(r.cells) and r.cells[j].text for r in others)
+
+    full = [j for j in range(len(row.cells)) if always_filled(j)]
+    if any(not row.cells[j].text and is_numeric(last.cells[j].text) for j in full):
+        return True
+    gets_number = any(not last.cells[j].text and is_numeric(row.cells[j].text) for j in full)
+    lacks_label = any(not row.cells[j].text and last.cells[j].text and not is_numeric(last.cells[j].text)
+                      for j in full)
+    return gets_number and lacks_label
 
 
 def _join_row(row: Row, rest: Row) -> None:

@@ -6,7 +6,9 @@
 
 How it runs:
 
-- Every ``*.pdf`` under the folder (any case; hidden folders skipped) is hashed in the parent;
+- Every ``*.pdf`` under the folder (any case; hidden folders skipped) that is a regular file is
+  hashed in the parent, under the per-file timeout (a FIFO, socket or device, also behind a
+  symlink, gets ``not_regular`` and is never read);
   the sha256 is the key of the store. A sha256 already in the store with a final status is
   skipped (``timeout`` and ``crashed`` are retried by a rerun); a file whose bytes changed has a
   new sha256 and is redone. Two names with the same bytes are processed once and both recorded.
@@ -17,6 +19,10 @@ How it runs:
   file (status ``crashed``); one that runs past ``timeout`` seconds is killed (status ``timeout``);
   either is replaced by a fresh worker. Workers are also replaced every ``MAX_TASKS_PER_WORKER``
   files, so memory stays that of one document at a time.
+- Each worker runs under the limits of :mod:`pipeline.limits` (address space per worker,
+  characters per page and document, report size): a file over one gets ``too_large`` with the
+  figure, or a note in its report for what was left unread; the store never receives a row it
+  cannot hold, and a row that cannot be written marks that file, not the batch.
 - With ``dask_scheduler``, the same per-file work is submitted to a ``dask.distributed`` cluster;
   each task runs the file in a child process of the Dask worker (so a crash or a timeout costs
   that file only, not the Dask worker). The input paths must be readable by the workers.
@@ -29,15 +35,16 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
+import sqlite3
 import sys
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from pipeline import errors
+from pipeline.errors import printable
 
 DEFAULT_TIMEOUT = 120.0
 MAX_TASKS_PER_WORKER = 25
@@ -52,24 +59,55 @@ class BatchError(Exception):
 def process_file(path: str) -> dict:
     """Audit one PDF; never raises. Returns a picklable dict: sha256, status, message, pages,
     report_json (for ``ok``), seconds, peak_rss_mb."""
+    from pipeline.limits import current, over_memory_message
+
     start = time.perf_counter()
     result: dict = {"path": path}
     try:
         from pipeline.api import audit
 
-        report = audit(path)
+        report = audit(path, **ocr_options())
+        text = report.model_dump_json()
+        limit = current().report_mb
+        if len(text) > limit << 20:  # the store never receives a row it cannot hold
+            raise errors.InputError(errors.TOO_LARGE, f"{path}: its report would take {len(text) / 2**20:,.0f} MB, "
+                                                      f"over the limit of {limit} MB (--max-report-mb); not stored")
         result.update(sha256=report.source.sha256, status=errors.OK, message="", pages=report.source.pages,
-                      report_json=report.model_dump_json())
+                      report_json=text, ocr_pages=len(report.source.ocr_pages))
     except errors.InputError as e:
         result.update(status=e.status, message=e.message)
     except MemoryError:
-        result.update(status=errors.CRASHED, message=f"{path}: out of memory")
+        result.pop("report_json", None)
+        result.update(status=errors.TOO_LARGE, message=over_memory_message(path))
     except Exception as e:  # a bug of ours on this file: the batch goes on
-        result.update(status=errors.CRASHED, message=f"{path}: internal error ({type(e).__name__}: {e})")
+        from pipeline.limits import out_of_memory
+
+        if out_of_memory(e):  # a library that could not be mapped within the limit
+            result.pop("report_json", None)
+            result.update(status=errors.TOO_LARGE, message=over_memory_message(path))
+        else:
+            result.update(status=errors.CRASHED, message=f"{path}: internal error ({type(e).__name__}: {e})")
     result["message"] = " ".join(result["message"].split())[:500]
     result["seconds"] = round(time.perf_counter() - start, 3)
     result["peak_rss_mb"] = _peak_rss_mb()
     return result
+
+
+_OCR_CACHES: dict[str, object] = {}
+
+
+def ocr_options() -> dict:
+    """The OCR page cache for this process, from the environment the batch set before starting its
+    workers (``GOVAUDIT_OCR_CACHE``: the OUT folder whose ocr_cache.sqlite keeps the pages already
+    read; the mode, ``GOVAUDIT_OCR``, is read by ingestion itself). One cache object per process."""
+    options: dict = {}
+    folder = os.environ.get("GOVAUDIT_OCR_CACHE")
+    if folder:
+        if folder not in _OCR_CACHES:
+            from pipeline.run.store import OcrPageCache
+            _OCR_CACHES[folder] = OcrPageCache(folder)
+        options["ocr_cache"] = _OCR_CACHES[folder]
+    return options
 
 
 def _peak_rss_mb() -> float | None:
@@ -95,6 +133,8 @@ def _worker_main(conn, work: Callable[[str], dict]) -> None:
     _die_with_parent()
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")  # one core per worker: -j sets the parallelism
+    from pipeline.limits import cap_memory
+
     from pipeline import api
     from pipeline.extract import indicators as extractors
     from pipeline.read import ingest
@@ -102,6 +142,7 @@ def _worker_main(conn, work: Callable[[str], dict]) -> None:
     from pipeline.extract.words import warm_up
 
     warm_up()  # jieba and the catalog, once per worker
+    cap_memory()  # --max-memory (from the environment the worker was started with)
 
     conn.send(("ready", None))
     while True:
@@ -114,15 +155,18 @@ def _worker_main(conn, work: Callable[[str], dict]) -> None:
         conn.send(("done", work(path)))
 
 
-def run_isolated(path: str, timeout: float | None = DEFAULT_TIMEOUT) -> dict:
+def run_isolated(path: str, timeout: float | None = DEFAULT_TIMEOUT, limits=None) -> dict:
     """``process_file`` in a child process with a time limit: what a Dask task runs. A crash or a
     timeout of the child becomes the file's status; the calling process lives on."""
     import json
     import subprocess
 
+    from pipeline.limits import current
+
+    limits = limits or current()
     cmd = [sys.executable, "-m", "pipeline.run.runner", "--one", path]
     try:
-        proc = subprocess.run(cmd, capture_output=True, timeout=timeout)
+        proc = subprocess.run(cmd, capture_output=True, timeout=timeout, env={**os.environ, **limits.env()})
     except subprocess.TimeoutExpired:
         return {"path": path, "status": errors.TIMEOUT, "message": f"{path}: still running after {timeout:g} s; "
                                                                    "stopped (raise --timeout to allow more)"}
@@ -132,7 +176,18 @@ def run_isolated(path: str, timeout: float | None = DEFAULT_TIMEOUT) -> dict:
             return json.loads(lines[-1])
         except ValueError:
             pass
-    return {"path": path, "status": errors.CRASHED, "message": _crash_message(path, proc.returncode)}
+    return _died(path, proc.returncode)
+
+
+def _died(path: str, exitcode: int | None) -> dict:
+    """The result of a file whose worker died: ``too_large`` when it aborted (out of its memory
+    limit, see pipeline.limits.died_of_memory), else ``crashed`` (retried by a rerun)."""
+    from pipeline.limits import died_of_memory, over_memory_message
+
+    if exitcode is not None and exitcode < 0 and died_of_memory(-exitcode):
+        return {"path": path, "status": errors.TOO_LARGE,
+                "message": over_memory_message(path) + f" (the worker aborted: signal {-exitcode})"}
+    return {"path": path, "status": errors.CRASHED, "message": _crash_message(path, exitcode)}
 
 
 def _crash_message(path: str, exitcode: int | None) -> str:
@@ -187,19 +242,59 @@ def discover(folder: str | Path) -> list[InputFile]:
     return sorted(found, key=lambda f: f.file)
 
 
-def _hash(f: InputFile) -> InputFile:
+def _hash(f: InputFile) -> dict:
+    """size and sha256 of a regular file, or status and message: a FIFO, socket or device (also
+    behind a symlink) is refused before anything reads it (pipeline.read.ingest.open_regular)."""
+    from pipeline.read.ingest import open_regular
+
     try:
-        f.size = os.path.getsize(f.path)
-        h = hashlib.sha256()
-        with open(f.path, "rb") as fh:
+        fd = open_regular(Path(f.path))
+    except errors.InputError as e:
+        if e.status == errors.MISSING and "no such file" in e.message:
+            return {"status": errors.MISSING, "message": f"{f.path}: no such file (removed or a broken link)"}
+        return {"status": e.status, "message": e.message}
+    try:
+        with os.fdopen(fd, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            h = hashlib.sha256()
             for block in iter(lambda: fh.read(1 << 20), b""):
                 h.update(block)
-        f.sha256 = h.hexdigest()
-    except FileNotFoundError:
-        f.status, f.message = errors.MISSING, f"{f.path}: no such file (removed or a broken link)"
+        return {"size": size, "sha256": h.hexdigest()}
     except OSError as e:
-        f.status, f.message = errors.MISSING, f"{f.path}: cannot be read ({e.strerror or type(e).__name__})"
-    return f
+        return {"status": errors.MISSING, "message": f"{f.path}: cannot be read ({e.strerror or type(e).__name__})"}
+
+
+def hash_files(found: list[InputFile], timeout: float | None, threads: int = 4) -> list[InputFile]:
+    """Hash the files in ``threads`` daemon threads, each file under the per-file ``timeout``: a
+    read that hangs (a stalled network mount) costs that file (status ``timeout``), not the batch."""
+    import threading
+
+    results: dict[int, dict] = {}
+    pending = list(reversed(range(len(found))))
+    running: dict[int, tuple[threading.Thread, float]] = {}
+
+    def run(i: int) -> None:
+        results[i] = _hash(found[i])
+
+    while pending or running:
+        while pending and len(running) < threads:
+            i = pending.pop()
+            t = threading.Thread(target=run, args=(i,), daemon=True, name="govaudit-hash")
+            t.start()
+            running[i] = (t, time.monotonic())
+        i, (t, started) = min(running.items(), key=lambda kv: kv[1][1])
+        t.join(None if not timeout else max(0.0, started + timeout - time.monotonic()))
+        for j, (tj, sj) in list(running.items()):
+            if not tj.is_alive():
+                del running[j]
+            elif timeout and time.monotonic() - sj > timeout:
+                del running[j]  # left behind: a daemon thread does not keep the process alive
+                results[j] = {"status": errors.TIMEOUT,
+                              "message": f"{found[j].path}: reading it took more than {timeout:g} s; stopped"}
+    for i, f in enumerate(found):
+        for k, v in results.get(i, {}).items():
+            setattr(f, k, v)
+    return found
 
 
 # ----------------------------------------------------------------------------- the summary
@@ -216,11 +311,13 @@ class BatchSummary:
     duplicates: int = 0  # files whose content another file of this batch also has
     forgotten: int = 0  # files of an earlier batch of this folder that are no longer there
     pages: int = 0  # pages processed in this batch
+    ocr_pages: int = 0  # of which read by OCR (scans, pasted images; cached pages included)
     seconds: float = 0.0
     by_status: Counter = field(default_factory=Counter)  # over all input files, from the store
     reports: list[dict] = field(default_factory=list)
     exports: dict[str, str] = field(default_factory=dict)  # export name -> path written
     notes: list[str] = field(default_factory=list)  # one-line warnings (e.g. an export that failed)
+    cross: dict[str, int] = field(default_factory=dict)  # cross-report checks: pairs computed, checks, failed
 
     @property
     def ok(self) -> int:
@@ -244,7 +341,10 @@ class BatchSummary:
         return (f"{self.files} files: {self.ok} ok, {self.failed} failed" + (f" ({causes})" if causes else "")
                 + f"; {self.processed} processed, {self.skipped} already in the store, {self.duplicates} duplicates"
                 + (f", {self.forgotten} gone from the folder" if self.forgotten else "")
-                + f"; {self.pages} pages in {self.seconds:.1f} s ({rate})")
+                + f"; {self.pages} pages in {self.seconds:.1f} s ({rate})"
+                + (f", {self.ocr_pages} of them by OCR" if self.ocr_pages else "")
+                + (f"; cross-report: {self.cross['pairs']} new pairs, {self.cross['checks']} checks, "
+                   f"{self.cross['failed']} failed" if self.cross.get("pairs") else ""))
 
 
 # ----------------------------------------------------------------------------- progress
@@ -256,6 +356,7 @@ class Progress:
     def __init__(self, total: int, enabled: bool, stream=None):
         self.total, self.enabled = total, enabled
         self.done = self.failed = self.pages = 0
+        self.ocr_pages = 0
         self.start = time.perf_counter()
         self.stream = stream or sys.stdout
         self.bar = None
@@ -270,6 +371,9 @@ class Progress:
             self.task = self.bar.add_task("batch", total=total, rate="", failed="")
             self.bar.start()
 
+    def _ocr(self) -> str:
+        return f" ({self.ocr_pages} OCR)" if self.ocr_pages else ""
+
     def rate(self) -> float:
         elapsed = time.perf_counter() - self.start
         return self.pages / elapsed if elapsed > 0 else 0.0
@@ -280,30 +384,34 @@ class Progress:
         if status != errors.OK:
             self.failed += 1
         self.pages += result.get("pages") or 0
+        self.ocr_pages += result.get("ocr_pages") or 0
         if not self.enabled:
             return
         if self.bar is not None:
-            self.bar.update(self.task, advance=1, rate=f"{self.rate():.1f} pages/s",
+            self.bar.update(self.task, advance=1, rate=f"{self.rate():.1f} pages/s" + self._ocr(),
                             failed=f"[red]{self.failed} failed" if self.failed else "0 failed")
             if status != errors.OK:
-                self.bar.console.print(f"[red]{status}[/] {', '.join(file_names)}: {result.get('message', '')}",
-                                       highlight=False, markup=True)
+                from rich.markup import escape
+
+                self.bar.console.print(f"[red]{status}[/] {escape(printable(', '.join(file_names)))}: "
+                                       f"{escape(printable(result.get('message', '')))}", highlight=False, markup=True)
             return
-        names = ", ".join(file_names)
+        names = printable(", ".join(file_names))
         if status == errors.OK:
-            what = f"ok {names} ({result.get('pages') or 0} pages, {result.get('seconds') or 0:.1f} s)"
+            ocr = f", {result['ocr_pages']} by OCR" if result.get("ocr_pages") else ""
+            what = f"ok {names} ({result.get('pages') or 0} pages{ocr}, {result.get('seconds') or 0:.1f} s)"
         else:
-            what = f"{status} {names}: {result.get('message', '')}"
-        print(f"[{self.done}/{self.total}] {what} | {self.rate():.1f} pages/s, {self.failed} failed so far",
+            what = f"{status} {names}: {printable(result.get('message', ''))}"
+        print(f"[{self.done}/{self.total}] {what} | {self.rate():.1f} pages/s{self._ocr()}, {self.failed} failed so far",
               file=self.stream, flush=True)
 
     def note(self, text: str) -> None:
         if not self.enabled:
             return
         if self.bar is not None:
-            self.bar.console.print(text, highlight=False, markup=False)
+            self.bar.console.print(printable(text), highlight=False, markup=False)
         else:
-            print(text, file=self.stream, flush=True)
+            print(printable(text), file=self.stream, flush=True)
 
     def close(self) -> None:
         if self.bar is not None:
@@ -384,8 +492,7 @@ def _run_local(todo: list[tuple[str, str]], jobs: int, timeout: float | None, wo
                 if replace or not w.proc.is_alive():
                     w.proc.join(1)
                     if w.task:
-                        on_result(w.task, {"path": w.path, "status": errors.CRASHED,
-                                           "message": _crash_message(w.path, w.proc.exitcode)})
+                        on_result(w.task, _died(w.path, w.proc.exitcode))
                     elif not w.ready:
                         raise BatchError(f"a batch worker failed to start (exit code {w.proc.exitcode}); a script "
                                          "that calls batch() needs it under `if __name__ == '__main__':`")
@@ -408,6 +515,8 @@ def _run_local(todo: list[tuple[str, str]], jobs: int, timeout: float | None, wo
 
 def _run_dask(todo: list[tuple[str, str]], address: str, timeout: float | None, on_result) -> None:
     """Submit ``run_isolated`` per file to the Dask scheduler at ``address``; results come back here."""
+    from pipeline.limits import current
+
     try:
         from distributed import Client, as_completed
     except ImportError:  # pragma: no cover - dask[distributed] is a dependency
@@ -422,7 +531,7 @@ def _run_dask(todo: list[tuple[str, str]], address: str, timeout: float | None, 
     try:
         futures = {}
         for sha, path in todo:
-            fut = client.submit(run_isolated, path, timeout, pure=False, key=f"govaudit-{sha[:16]}-{os.urandom(4).hex()}")
+            fut = client.submit(run_isolated, path, timeout, current(), pure=False, key=f"govaudit-{sha[:16]}-{os.urandom(4).hex()}")
             futures[fut] = (sha, path)
         for fut in as_completed(futures):
             sha, path = futures[fut]
@@ -441,15 +550,25 @@ def _run_dask(todo: list[tuple[str, str]], address: str, timeout: float | None, 
 
 def batch(dir: str | Path, out: str | Path = "output", jobs: int | None = None, timeout: float | None = DEFAULT_TIMEOUT,
           dask_scheduler: str | None = None, *, progress: bool = False,
-          work: Callable[[str], dict] | None = None) -> BatchSummary:
+          work: Callable[[str], dict] | None = None, limits=None, ocr: str | None = None) -> BatchSummary:
     """Audit every PDF under ``dir`` into the store in ``out`` (the exports are the caller's job).
 
     ``jobs``: worker processes (default: all cores); ``timeout``: seconds per file (None: no limit);
     ``dask_scheduler``: address of a dask.distributed scheduler to run the files on instead;
     ``progress``: show progress on stdout; ``work``: the per-file function (default
-    :func:`process_file`; must be importable by the workers; local runs only).
-    Raises BatchError when ``dir`` does not exist or the Dask scheduler cannot be reached."""
+    :func:`process_file`; must be importable by the workers; local runs only); ``limits``: a
+    :class:`pipeline.limits.Limits` put in force here and in the workers (default: the current ones).
+    Raises BatchError when ``dir`` does not exist or the Dask scheduler cannot be reached, and
+    PlaceError when OUT cannot be written (read-only, full): the store keeps every finished file."""
+    from pipeline.limits import use
     from pipeline.run.store import Store
+
+    if limits is not None:
+        use(limits)
+    # OCR for the workers (they inherit the environment): the mode, and the page cache in OUT
+    if ocr is not None:
+        os.environ["GOVAUDIT_OCR"] = ocr
+    os.environ["GOVAUDIT_OCR_CACHE"] = os.path.abspath(out)
 
     folder = Path(dir)
     if not folder.exists():
@@ -459,11 +578,22 @@ def batch(dir: str | Path, out: str | Path = "output", jobs: int | None = None, 
     started = time.perf_counter()
     summary = BatchSummary(folder=str(folder), out=str(out))
 
-    found = discover(folder)
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        found = list(pool.map(_hash, found))
+    found = hash_files(discover(folder), timeout)
     summary.files = len(found)
+    try:
+        _batch_into_store(Store, folder, out, found, jobs, timeout, dask_scheduler, progress, work, summary)
+    except (OSError, sqlite3.Error) as e:  # OUT read-only or full: one line; finished files stay stored
+        place = errors.place_error(e, str(out))
+        if place is None:
+            raise
+        raise place from None
+    summary.by_status = Counter(r["status"] for r in summary.reports)
+    summary.seconds = round(time.perf_counter() - started, 2)
+    return summary
 
+
+def _batch_into_store(Store, folder: Path, out: Path, found: list[InputFile], jobs: int, timeout, dask_scheduler,
+                      progress: bool, work, summary: BatchSummary) -> None:
     with Store.open(out) as store:
         if folder.is_dir():  # files deleted or renamed since the last batch of this folder leave the store
             summary.forgotten = store.forget_missing(os.path.abspath(folder), {f.path for f in found},
@@ -488,9 +618,23 @@ def batch(dir: str | Path, out: str | Path = "output", jobs: int | None = None, 
 
         def on_result(sha: str, result: dict) -> None:
             result = dict(result, sha256=sha)
-            store.record(result, [f.row() for f in pending[sha]])
+            rows = [f.row() for f in pending[sha]]
+            try:
+                store.record(result, rows)
+            except Exception as e:
+                if errors.place_error(e) is not None:
+                    raise
+                # this file's row cannot be stored (too big for SQLite, a report that does not read
+                # back): the file gets the failure, the batch goes on
+                big = isinstance(e, sqlite3.DataError) or "too big" in str(e)
+                result = {k: v for k, v in result.items() if k != "report_json"}
+                result.update(status=errors.TOO_LARGE if big else errors.CRASHED, pages=None,
+                              message=f"{result.get('path')}: its report could not be stored "
+                                      f"({type(e).__name__}: {e})"[:300])
+                store.record(result, rows)
             summary.processed += 1
             summary.pages += result.get("pages") or 0
+            summary.ocr_pages += result.get("ocr_pages") or 0
             bar.advance([f.file for f in pending[sha]], result)
 
         try:
@@ -502,16 +646,16 @@ def batch(dir: str | Path, out: str | Path = "output", jobs: int | None = None, 
             bar.close()
         paths = {f.path for f in found}
         summary.reports = [r for r in store.list_reports() if r["path"] in paths]
-    summary.by_status = Counter(r["status"] for r in summary.reports)
-    summary.seconds = round(time.perf_counter() - started, 2)
-    return summary
 
 
 def _main_one(path: str) -> None:
     """``python -m pipeline.run.runner --one PDF``: process_file as one JSON line on stdout (run_isolated)."""
     import json
 
+    from pipeline.limits import cap_memory
+
     _die_with_parent()
+    cap_memory()
     result = process_file(path)
     sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
     sys.stdout.flush()

@@ -39,14 +39,26 @@ class PageRecord:
     chars: list[dict]
     edges: list[dict]
     rects: tuple = ()  # pdfplumber's page API: rectangles are already among the edges
+    # boxes (x0, top, x1, bottom) of the page's image objects (forms included, each in its form's
+    # space), read in the same walk as the edges; None where the backend did not read them
+    images: list | None = None
 
     def find_tables(self, settings=None) -> list:
-        """pdfplumber's ruled-table finder (lines strategy) run on this page's edges."""
-        from pdfplumber.table import TableFinder, TableSettings
+        """pdfplumber's ruled-table finder (lines strategy) run on this page's edges: its own
+        steps, with the two quadratic ones (:func:`_intersections`, :func:`_cells`) done by index."""
+        from pdfplumber import table as pt
 
         if not self.edges:
             return []
-        return TableFinder(self, TableSettings.resolve(settings)).tables
+        finder = object.__new__(pt.TableFinder)  # TableFinder.__init__, step by step
+        finder.page = self
+        finder.settings = pt.TableSettings.resolve(settings)
+        finder.edges = finder.get_edges()
+        finder.intersections = _intersections(finder.edges, finder.settings.intersection_x_tolerance,
+                                              finder.settings.intersection_y_tolerance)
+        finder.cells = _cells(finder.intersections)
+        finder.tables = [pt.Table(self, group) for group in pt.cells_to_tables(finder.cells)]
+        return finder.tables
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:
@@ -66,6 +78,70 @@ class PageRecord:
         return False
 
 
+def _intersections(edges: list[dict], x_tolerance: float = 1, y_tolerance: float = 1) -> dict:
+    """pdfplumber's ``edges_to_intersections`` (same points, same edges in the same order), the
+    horizontal edges sorted once instead of once per vertical edge."""
+    out: dict = {}
+    v_edges = sorted((e for e in edges if e["orientation"] == "v"), key=itemgetter("x0", "top"))
+    h_edges = sorted((e for e in edges if e["orientation"] == "h"), key=itemgetter("top", "x0"))
+    for v in v_edges:
+        vx, vtop, vbottom = v["x0"], v["top"], v["bottom"]
+        for h in h_edges:
+            ht = h["top"]
+            if vtop <= ht + y_tolerance and vbottom >= ht - y_tolerance \
+                    and h["x0"] - x_tolerance <= vx <= h["x1"] + x_tolerance:
+                point = out.get((vx, ht))
+                if point is None:
+                    point = out[(vx, ht)] = {"v": [], "h": []}
+                point["v"].append(v)
+                point["h"].append(h)
+    return out
+
+
+def _cells(intersections: dict) -> list[tuple]:
+    """pdfplumber's ``intersections_to_cells`` (same cells, same order): for each point, the
+    smallest cell it opens, with the points below and to the right taken from per-column and
+    per-row lists instead of scanning every later point, and each point's edges as a set once."""
+    def boxes(edges) -> set:
+        return {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in edges}
+
+    vs = {p: boxes(d["v"]) for p, d in intersections.items()}
+    hs = {p: boxes(d["h"]) for p, d in intersections.items()}
+
+    def connects(p1, p2) -> bool:
+        return (p1[0] == p2[0] and not vs[p1].isdisjoint(vs[p2])) or \
+            (p1[1] == p2[1] and not hs[p1].isdisjoint(hs[p2]))
+
+    points = sorted(intersections)
+    column: dict = defaultdict(list)  # x -> its points, top down (sorted order)
+    row: dict = defaultdict(list)  # y -> its points, left to right
+    for p in points:
+        column[p[0]].append(p)
+        row[p[1]].append(p)
+    at_column = {p: i for pts in column.values() for i, p in enumerate(pts)}
+    at_row = {p: i for pts in row.values() for i, p in enumerate(pts)}
+    cells = []
+    for pt in points:
+        below = column[pt[0]][at_column[pt] + 1:]
+        right = row[pt[1]][at_row[pt] + 1:]
+        found = None
+        for below_pt in below:
+            if not connects(pt, below_pt):
+                continue
+            for right_pt in right:
+                if not connects(pt, right_pt):
+                    continue
+                corner = (right_pt[0], below_pt[1])
+                if corner in intersections and connects(corner, right_pt) and connects(corner, below_pt):
+                    found = (pt[0], pt[1], corner[0], corner[1])
+                    break
+            if found:
+                break
+        if found:
+            cells.append(found)
+    return cells
+
+
 def dedupe_chars(chars: list[dict], tolerance: float = 1) -> list[dict]:
     """pdfplumber's ``dedupe_chars`` (same groups, same clusters, same survivor, same order)
     without its quadratic final sort: a glyph printed twice at (almost) the same place, as fake
@@ -79,34 +155,29 @@ def dedupe_chars(chars: list[dict], tolerance: float = 1) -> list[dict]:
         groups[(c["upright"], c["text"], c["fontname"], c["size"])].append(c)
     drop: set[int] = set()
     for grp in groups.values():
-        if len(grp) < 2:
-            continue
-        for y_cluster in _clusters(grp, "doctop", tolerance):
-            if len(y_cluster) < 2:
-                continue
-            for x_cluster in _clusters(y_cluster, "x0", tolerance):
-                if len(x_cluster) < 2:
-                    continue
-                keep = min(x_cluster, key=itemgetter("doctop", "x0"))
-                drop.update(id(c) for c in x_cluster if c is not keep)
+        if len(grp) > 1:
+            for y_cluster in _chains(grp, "doctop", tolerance):
+                for x_cluster in _chains(y_cluster, "x0", tolerance):
+                    keep = min(x_cluster, key=_DOCTOP_X0)
+                    drop.update(id(c) for c in x_cluster if c is not keep)
     return [c for c in chars if id(c) not in drop] if drop else list(chars)
 
 
-def _clusters(objs: list[dict], attr: str, tolerance: float) -> list[list[dict]]:
-    """pdfplumber's ``cluster_objects``: values chained at most ``tolerance`` apart, clusters in
-    value order, objects in input order within a cluster."""
-    values = sorted({o[attr] for o in objs})
-    cluster_of: dict[float, int] = {}
-    k = 0
-    last = None
-    for v in values:
-        if last is not None and v > last + tolerance:
-            k += 1
-        cluster_of[v] = k
-        last = v
-    out: list[list[dict]] = [[] for _ in range(k + 1)]
-    for o in objs:
-        out[cluster_of[o[attr]]].append(o)
+_DOCTOP_X0 = itemgetter("doctop", "x0")
+
+
+def _chains(objs: list[dict], attr: str, tolerance: float) -> list[list[dict]]:
+    """pdfplumber's ``cluster_objects`` by one sorted sweep, clusters of one left out: values
+    chained at most ``tolerance`` apart. Each cluster is in ``attr`` order, ties in input order
+    (a stable sort), so the first least (doctop, x0) of a cluster is pdfplumber's survivor."""
+    objs = sorted(objs, key=itemgetter(attr))
+    out: list[list[dict]] = []
+    start = 0
+    for k in range(1, len(objs) + 1):
+        if k == len(objs) or objs[k][attr] > objs[k - 1][attr] + tolerance:
+            if k - start > 1:
+                out.append(objs[start:k])
+            start = k
     return out
 
 

@@ -20,8 +20,12 @@ a couple of points beyond pdfminer's.
 Pages whose boxes are not plain (rotated, crop box other than the media box, origin not at 0) are
 read with pdfplumber instead, so their coordinates stay exactly pdfplumber's.
 
-pypdfium2 is a thin ctypes binding, so the cost here is the number of calls per character:
-three (text object, origin, loose box) plus one bulk call for the whole page's text.
+pypdfium2 is a thin ctypes binding, so the cost here is the number of calls per character and
+what each call builds: pdfium has no call for many characters' boxes, so it is three per
+character (text object, origin, loose box) plus one bulk call for the whole page's text, made
+through prototypes on plain addresses (:func:`_fast`, :func:`_bare`). Edges come from path and
+form objects only: text objects are skipped by their type, without building anything for them;
+image objects' boxes are noted on the way (``PageRecord.images``, for OCR's page plan).
 """
 from __future__ import annotations
 
@@ -54,16 +58,20 @@ class PdfiumReader:
         self.path = str(path)
         self._descents: dict[str, float | None] | None = None
         self.plumber = open_plumber(path)  # raises like before on damaged/encrypted files
+        self.pdf = None
         try:
-            self.n_pages = len(self.plumber.pages)
             self.metadata = self.plumber.metadata or {}
-            self.pdf = None
-            if self.n_pages == 0:  # pdfium refuses these; ingestion reports "no pages"
-                return
+            # the page count is pdfium's, the reader of the pages; pdfminer must agree, or the file
+            # is damaged (ingestion then reads a copy repaired by qpdf). pdfium refuses a PDF
+            # without pages, which ingestion reports as "no pages".
+            plumber_pages = len(self.plumber.pages)
             self.pdf = pdfium.PdfDocument(self.path)
-            if len(self.pdf) != self.n_pages:
-                raise ValueError(f"page count differs: pdfium {len(self.pdf)}, pdfminer {self.n_pages}")
+            self.n_pages = len(self.pdf)
+            if plumber_pages != self.n_pages:
+                raise ValueError(f"page count differs: pdfium {self.n_pages}, pdfminer {plumber_pages}")
         except Exception:
+            if self.pdf is not None:
+                self.pdf.close()
             self.plumber.close()
             raise
 
@@ -87,11 +95,12 @@ class PdfiumReader:
                 return page_record(self.plumber.pages[index])
             width, height = page.get_size()
             chars = _page_chars(page, height, self.descents())
-            edges = page_edges(page, height)
+            images: list = []
+            edges = page_edges(page, height, images)
         finally:
             page.close()
         return PageRecord(page_number=index + 1, width=width, height=height,
-                          chars=dedupe_chars(chars), edges=edges)
+                          chars=dedupe_chars(chars), edges=edges, images=images)
 
     def close(self) -> None:
         if self.pdf is not None:
@@ -182,73 +191,114 @@ def _pdfminer_descents(plumber_pdf) -> dict[str, float | None]:
     return {k: (next(iter(v)) if len(v) == 1 else None) for k, v in found.items()}
 
 
+def _fast(fn, restype, *argtypes):
+    """``fn`` (a pypdfium2 raw function) called through a prototype of plain addresses and ints:
+    no pointer objects built per call or per result, which is most of a call's cost from Python."""
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(fn, ctypes.c_void_p).value)
+
+
+def _bare(fn, restype):
+    """``fn`` without argument types, for the calls made once per character: the caller passes
+    ctypes pointers (``c_void_p``) and small ints only, which ctypes hands over unconverted (a
+    third cheaper than converting through argument types)."""
+    proto = ctypes.CFUNCTYPE(restype)
+    f = proto(ctypes.cast(fn, ctypes.c_void_p).value)
+    f.argtypes = None
+    return f
+
+
+_V, _I = ctypes.c_void_p, ctypes.c_int
+_TEXT_OBJECT = _bare(R.FPDFText_GetTextObject, _V)  # (text page, index) -> address or None
+_LOOSE_BOX = _bare(R.FPDFText_GetLooseCharBox, _I)  # (text page, index, FS_RECTF*)
+_ORIGIN = _bare(R.FPDFText_GetCharOrigin, _I)  # (text page, index, double*, double*)
+_CHAR_MATRIX = _bare(R.FPDFText_GetMatrix, _I)  # (text page, index, FS_MATRIX*)
+_FONT_SIZE = _bare(R.FPDFText_GetFontSize, ctypes.c_double)  # (text page, index)
+_UNICODE = _fast(R.FPDFText_GetUnicode, ctypes.c_uint, _V, _I)
+_PAGE_OBJECT = _fast(R.FPDFPage_GetObject, _V, _V, _I)
+_FORM_OBJECT = _fast(R.FPDFFormObj_GetObject, _V, _V, ctypes.c_ulong)
+_OBJECT_TYPE = _fast(R.FPDFPageObj_GetType, _I, _V)
+_SEGMENT = _fast(R.FPDFPath_GetPathSegment, _V, _V, _I)
+_SEGMENT_POINT = _fast(R.FPDFPathSegment_GetPoint, _I, _V, _V, _V)
+_SEGMENT_TYPE = _fast(R.FPDFPathSegment_GetType, _I, _V)
+_SEGMENT_CLOSE = _fast(R.FPDFPathSegment_GetClose, _I, _V)
+
+
+def _addr(ptr) -> int:
+    return ctypes.cast(ptr, ctypes.c_void_p).value or 0
+
+
 def _page_chars(page, height: float, descents: dict[str, float | None]) -> list[dict]:
-    """Printable characters (whitespace left out: ingestion drops it) in text-page order."""
+    """Printable characters (whitespace left out: ingestion drops it) in text-page order.
+
+    The page's text comes in one call; per character, three (its text object, its pen position,
+    its loose box), through :func:`_bare` prototypes; per text object, three (font, size, matrix),
+    and what follows from them is worked out once per distinct (font, size, matrix)."""
     tp = R.FPDFText_LoadPage(page.raw)
     try:
         n = R.FPDFText_CountChars(tp)
         if n <= 0:
             return []
+        tpa = _addr(tp)
         buf = (ctypes.c_ushort * (n + 1))()
         got = R.FPDFText_GetText(tp, 0, n, buf)
-        units = list(buf[: n]) if got == n + 1 else None
+        units = list(buf[:n]) if got == n + 1 else [_UNICODE(tpa, i) for i in range(n)]
+        ptp = _V(tpa)
         rect = R.FS_RECTF()
         ox, oy = ctypes.c_double(), ctypes.c_double()
+        ra, xa, ya = (_V(ctypes.addressof(x)) for x in (rect, ox, oy))
         m = R.FS_MATRIX()
+        ma = _V(ctypes.addressof(m))
         font_cache: dict[int, tuple[str, float]] = {}
+        infos: dict[tuple, tuple] = {}
         namebuf = ctypes.create_string_buffer(256)
-        get_obj, get_box, get_origin = R.FPDFText_GetTextObject, R.FPDFText_GetLooseCharBox, R.FPDFText_GetCharOrigin
-        addr = ctypes.addressof
         chars: list[dict] = []
-        last_key = None
-        info = None
-        for i in range(n):
-            u = units[i] if units is not None else R.FPDFText_GetUnicode(tp, i)
-            if 0xD800 <= u <= 0xDFFF:  # a surrogate half in the bulk text: ask for the code point
-                u = R.FPDFText_GetUnicode(tp, i)
-            if u == 0:
+        append = chars.append
+        last_obj = None
+        for i, u in enumerate(units):
+            if u == 32 or u == 0:
                 continue
+            if 0xD800 <= u <= 0xDFFF:  # a surrogate half in the bulk text: ask for the code point
+                u = _UNICODE(tpa, i)
             text = chr(u)
             if text.isspace():
                 continue
-            obj = get_obj(tp, i)
+            obj = _TEXT_OBJECT(ptp, i)
             if not obj:  # generated by pdfium (no text object behind it)
                 continue
-            key = addr(obj.contents)
-            if key != last_key:
-                last_key = key
-                info = _object_info(tp, i, obj, m, font_cache, namebuf, descents)
-            fontname, upright, size, scale = info[:4]
-            get_box(tp, i, rect)
-            get_origin(tp, i, ox, oy)  # the pen position: pdfminer's x0 (the loose box may start
-            base = oy.value            # further left, where a glyph's ink overhangs)
+            if obj != last_obj:  # a new text object: its font, size and matrix
+                last_obj = obj
+                _CHAR_MATRIX(ptp, i, ma)
+                key = (_TEXT_FONT(obj), _FONT_SIZE(ptp, i), m.a, m.b, m.c, m.d)
+                info = infos.get(key)
+                if info is None:
+                    info = infos[key] = _object_info(key, font_cache, namebuf, descents)
+                fontname, upright, size, scale, descent = info
+            _LOOSE_BOX(ptp, i, ra)
+            _ORIGIN(ptp, i, xa, ya)  # the pen position: pdfminer's x0 (the loose box may start
+            x0 = ox.value            # further left, where a glyph's ink overhangs)
             if size is None:  # rotated or skewed text: pdfium's box
                 top, bottom, csize = height - rect.top, height - rect.bottom, rect.top - rect.bottom
             else:
-                bottom = height - (base + info[5] * scale)
+                bottom = height - (oy.value + descent * scale)
                 top = bottom - size
                 csize = size
-            chars.append({
-                "text": text, "x0": ox.value, "x1": rect.right, "top": top, "bottom": bottom,
-                "doctop": top, "size": csize, "upright": upright, "fontname": fontname,
-            })
+            append({"text": text, "x0": x0, "x1": rect.right, "top": top, "bottom": bottom,
+                    "doctop": top, "size": csize, "upright": upright, "fontname": fontname})
         return chars
     finally:
         R.FPDFText_ClosePage(tp)
 
 
-def _object_info(tp, i, obj, m, font_cache, namebuf, descents):
-    """What the characters of one text object share: font name, upright, size and vertical scale
-    (None for text that is not level), descent."""
-    R.FPDFText_GetMatrix(tp, i, m)
-    a, b, c, d = m.a, m.b, m.c, m.d
+def _object_info(key: tuple, font_cache, namebuf, descents):
+    """What the characters of one text object share, from its (font, font size, matrix): font
+    name, upright, size (None for text that is not level), vertical scale, descent."""
+    fkey, fontsize, a, b, c, d = key
+    fkey = fkey or 0
     upright = a * d > 0 and b * c <= 0
-    fontsize = R.FPDFText_GetFontSize(tp, i)
-    font = R.FPDFTextObj_GetFont(obj)
-    fkey = ctypes.addressof(font.contents) if font else 0
     if fkey not in font_cache:
         fontname, descent = "", 0.0
-        if font:
+        if fkey:
+            font = ctypes.cast(fkey, R.FPDF_FONT)
             k = R.FPDFFont_GetBaseFontName(font, namebuf, len(namebuf))
             fontname = namebuf.value.decode("utf-8", "replace") if k else ""
             mine = descents.get(_strip_subset(fontname))
@@ -259,8 +309,11 @@ def _object_info(tp, i, obj, m, font_cache, namebuf, descents):
         font_cache[fkey] = (fontname, descent)
     fontname, descent = font_cache[fkey]
     if abs(b) < 1e-9 and abs(c) < 1e-9:  # level text: pdfminer's box from baseline and descent
-        return fontname, upright, fontsize * abs(d), fontsize * d, None, descent
-    return fontname, upright, None, fontsize, None, descent
+        return fontname, upright, fontsize * abs(d), fontsize * d, descent
+    return fontname, upright, None, fontsize, descent
+
+
+_TEXT_FONT = _fast(R.FPDFTextObj_GetFont, _V, _V)
 
 
 # -- ruling edges --------------------------------------------------------------------------------
@@ -273,52 +326,69 @@ def _mul(m1, m2):
             e1 * a2 + f1 * c2 + e2, e1 * b2 + f1 * d2 + f2)
 
 
-def page_edges(page, height: float) -> list[dict]:
-    """Every painted path's segments as pdfplumber edges (top-left origin)."""
-    raw = page.raw
+def page_edges(page, height: float, images: list | None = None) -> list[dict]:
+    """Every painted path's segments as pdfplumber edges (top-left origin); ``images``, when
+    given, receives the boxes of the image objects met on the way (same origin)."""
+    raw = _addr(page.raw)
     edges: list[dict] = []
-    objs = [R.FPDFPage_GetObject(raw, i) for i in range(R.FPDFPage_CountObjects(raw))]
-    _walk(objs, None, height, edges, 0)
+    _walk(raw, R.FPDFPage_CountObjects(page.raw), _PAGE_OBJECT, None, height, edges, 0, images)
     return edges
 
 
 _PATH = R.FPDF_PAGEOBJ_PATH
 _FORM = R.FPDF_PAGEOBJ_FORM
 _MOVETO, _LINETO, _BEZIERTO = R.FPDF_SEGMENT_MOVETO, R.FPDF_SEGMENT_LINETO, R.FPDF_SEGMENT_BEZIERTO
+_DRAW_MODE = _fast(R.FPDFPath_GetDrawMode, _I, _V, _V, _V)
+_MATRIX = _fast(R.FPDFPageObj_GetMatrix, _I, _V, _V)
+_COUNT_SEGMENTS = _fast(R.FPDFPath_CountSegments, _I, _V)
+_FORM_COUNT = _fast(R.FPDFFormObj_CountObjects, _I, _V)
+_IMAGE = R.FPDF_PAGEOBJ_IMAGE
+_BOUNDS = _fast(R.FPDFPageObj_GetBounds, _I, _V, _V, _V, _V, _V)
 
 
-def _walk(objs, parent, height, edges, depth) -> None:
+def _walk(owner: int, count: int, get, parent, height, edges, depth, images=None) -> None:
+    """The path objects among ``count`` objects of ``owner`` (a page, or a form object: ``get``
+    is the matching getter), forms walked into; text objects are only typed, image objects'
+    bounds go to ``images`` (when given)."""
     m = R.FS_MATRIX()
+    ma = ctypes.addressof(m)
     fill, stroke = ctypes.c_int(), ctypes.c_int()
-    fx, fy = ctypes.c_float(), ctypes.c_float()
-    for obj in objs:
-        kind = R.FPDFPageObj_GetType(obj)
+    fa, sa = ctypes.addressof(fill), ctypes.addressof(stroke)
+    for i in range(count):
+        obj = get(owner, i)
+        kind = _OBJECT_TYPE(obj)
         if kind == _PATH:
-            if not R.FPDFPath_GetDrawMode(obj, fill, stroke) or not (fill.value or stroke.value):
+            if not _DRAW_MODE(obj, fa, sa) or not (fill.value or stroke.value):
                 continue
-            R.FPDFPageObj_GetMatrix(obj, m)
+            _MATRIX(obj, ma)
             mat = (m.a, m.b, m.c, m.d, m.e, m.f)
             if parent is not None:
                 mat = _mul(mat, parent)
-            _path_edges(obj, mat, height, edges, fx, fy)
+            _path_edges(obj, mat, height, edges)
         elif kind == _FORM and depth < 12:
-            R.FPDFPageObj_GetMatrix(obj, m)
+            _MATRIX(obj, ma)
             mat = (m.a, m.b, m.c, m.d, m.e, m.f)
             if parent is not None:
                 mat = _mul(mat, parent)
-            children = [R.FPDFFormObj_GetObject(obj, j) for j in range(R.FPDFFormObj_CountObjects(obj))]
-            _walk(children, mat, height, edges, depth + 1)
+            _walk(obj, _FORM_COUNT(obj), _FORM_OBJECT, mat, height, edges, depth + 1, images)
+        elif kind == _IMAGE and images is not None:
+            box = (ctypes.c_float * 4)()
+            if _BOUNDS(obj, *(ctypes.addressof(box) + 4 * k for k in range(4))):
+                left, bottom, right, top = box
+                images.append((left, height - top, right, height - bottom))
 
 
-def _path_edges(obj, mat, height, edges, fx, fy) -> None:
+def _path_edges(obj: int, mat, height, edges) -> None:
     a, b, c, d, e, f = mat
+    fx, fy = ctypes.c_float(), ctypes.c_float()
+    xa, ya = ctypes.addressof(fx), ctypes.addressof(fy)
     subpaths: list[tuple[str, list[tuple[float, float]]]] = []
     shape, pts = "", []
     bezier = 0
-    for j in range(R.FPDFPath_CountSegments(obj)):
-        seg = R.FPDFPath_GetPathSegment(obj, j)
-        R.FPDFPathSegment_GetPoint(seg, fx, fy)
-        kind = R.FPDFPathSegment_GetType(seg)
+    for j in range(_COUNT_SEGMENTS(obj)):
+        seg = _SEGMENT(obj, j)
+        _SEGMENT_POINT(seg, xa, ya)
+        kind = _SEGMENT_TYPE(seg)
         x, y = fx.value, fy.value
         pt = (a * x + c * y + e, b * x + d * y + f)
         if kind == _MOVETO:
@@ -334,7 +404,7 @@ def _path_edges(obj, mat, height, edges, fx, fy) -> None:
             if bezier % 3 == 0:  # two control points, then the end point: pdfminer keeps the end
                 shape += "c"
                 pts.append(pt)
-        if R.FPDFPathSegment_GetClose(seg) and shape:
+        if _SEGMENT_CLOSE(seg) and shape:
             shape += "h"
             pts.append(pts[0])
     if shape:

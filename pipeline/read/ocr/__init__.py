@@ -1,0 +1,332 @@
+"""OCR for scanned pages, pasted images and garbage text layers, offline.
+
+Ingestion hands each page's record to :class:`OcrReader`; when the page needs OCR (see
+:mod:`pipeline.read.ocr.select`) the page is rendered, straightened (a sideways scan turned, a
+skew of a few degrees removed), its ruled lines found with OpenCV (they become the page's ruling
+edges, so pdfplumber's table finder builds the same grids and Tables as on a text PDF), and the
+engine's characters become the page's characters, each with its box in PDF points and its
+recognition confidence (``conf``). Every later stage is unchanged; the confidence travels in
+``Page.ocr_spans`` and the check stage turns an error that rests on a doubtful digit into a
+warning (:mod:`pipeline.check.ocr`).
+
+Results are cached by the hash of the rendered page image through an optional ``cache`` object
+(``get(key) -> str | None``, ``put(key, value)``) handed down by the caller (the batch runner
+keeps one under its output folder), so the same page is never read twice.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import statistics
+import time
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from pipeline.read.ocr.select import MODES, Plan, plan_page
+
+__all__ = ["MODES", "OcrCache", "OcrReader", "PageOcr", "ocr_image"]
+
+DPI = 300  # the recogniser scales each line to 48 px: 10.5 pt print at 300 dpi is read at full detail (at
+# 200 dpi 季 came back as 李 on a clean page); detection runs on a ~1280 px copy, so the cost barely grows
+VERSION = "6"  # bump when the output of a cached page would change
+
+
+class OcrCache(Protocol):
+    def get(self, key: str) -> str | None: ...
+
+    def put(self, key: str, value: str) -> None: ...
+
+
+@dataclass
+class PageOcr:
+    """What OCR read on one page or region, in PDF points (top-left origin)."""
+
+    chars: list[dict] = field(default_factory=list)  # pdfplumber-style chars plus "conf"
+    edges: list[dict] = field(default_factory=list)  # ruling edges found in the image
+    spans: list[dict] = field(default_factory=list)  # one per text line: bbox, text, conf, chars
+    width: float = 0.0  # page size after turning (whole pages)
+    height: float = 0.0
+    turns: int = 0  # quarter turns clockwise applied to the scan
+    skew: float = 0.0  # degrees removed
+    seconds: float = 0.0
+    cached: bool = False
+
+    def to_json(self) -> str:
+        d = dict(self.__dict__)
+        d.pop("seconds"), d.pop("cached")
+        return json.dumps(d, ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> "PageOcr":
+        return cls(**json.loads(text), cached=True)
+
+
+def ocr_image(rgb, dpi: int, engine=None, offset: tuple[float, float] = (0.0, 0.0),
+              straighten: bool = True) -> PageOcr:
+    """OCR one RGB image (a page or a region of one rendered at ``dpi``); ``offset``: where its
+    top-left corner sits on the page, in points."""
+    from pipeline.read.ocr import image as im
+    from pipeline.read.ocr.engines import get_engine
+
+    eng = engine or get_engine()
+    grey = im.to_grey(rgb)
+    binary = im.ink(grey)
+    turns = 0
+    if straighten and im.sideways(binary):
+        turns = _best_turn(eng, grey)
+        grey, binary = im.turn(grey, turns), im.turn(binary, turns)
+    skew = im.skew_angle(binary) if straighten else 0.0
+    if abs(skew) >= 0.2:
+        grey = im.rotate(grey, skew)
+        binary = im.ink(grey)
+    horiz, vert = im.ruled_lines(im.line_ink(grey), dpi)
+    lines = eng.read(im.erase(grey, horiz + vert, pad=2))
+    k = 72.0 / dpi
+    ox, oy = offset
+    out = PageOcr(width=grey.shape[1] * k, height=grey.shape[0] * k, turns=turns, skew=round(skew, 2))
+    for x0, y0, x1, y1 in horiz:
+        y = (y0 + y1) / 2 * k + oy
+        out.edges.append(_edge(x0 * k + ox, y, x1 * k + ox, y, "h"))
+    for x0, y0, x1, y1 in vert:
+        x = (x0 + x1) / 2 * k + ox
+        out.edges.append(_edge(x, y0 * k + oy, x, y1 * k + oy, "v"))
+    # a detected line's box is as tall as its tallest glyphs: a line of digits comes out lower
+    # than a line of Chinese of the same print. Lines within reach of the page's usual height get
+    # that height (centred), so paragraphs are not cut at a "change of font size"
+    usual = statistics.median([ln.box[3] - ln.box[1] for ln in lines]) if lines else 0.0
+    for ln in lines:
+        if not ln.chars:
+            continue
+        top, bottom = ln.box[1] * k + oy, ln.box[3] * k + oy
+        if 0.6 * usual <= ln.box[3] - ln.box[1] <= 1.4 * usual:
+            middle = (top + bottom) / 2
+            top, bottom = middle - usual * k / 2, middle + usual * k / 2
+        size = max((bottom - top) * 0.8, 1.0)
+        span_chars = []
+        read = [c for c in ln.chars if c.text.strip()]
+        # the engine's character boxes are estimates: a small gap inside one detected line is
+        # not a printed space ("3,4 36.31"); close it so the line's text runs on
+        height = ln.box[3] - ln.box[1]
+        for a, b in zip(read, read[1:]):
+            if 0 < b.x0 - a.x1 < 0.8 * height:
+                a.x1 = b.x0 = (a.x1 + b.x0) / 2
+        _fix_separators(read)
+        for c in read:
+            x0, x1 = c.x0 * k + ox, c.x1 * k + ox
+            out.chars.append({"text": c.text, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
+                              "size": size, "upright": True, "fontname": "OCR", "conf": round(c.conf, 4)})
+            span_chars.append([round(x0, 2), round(x1, 2), round(c.conf, 4)])
+        if span_chars:
+            out.spans.append({"bbox": [round(ln.box[0] * k + ox, 2), round(top, 2), round(ln.box[2] * k + ox, 2),
+                                       round(bottom, 2)],
+                              "text": "".join(c.text for c in read),
+                              "conf": round(min(c[2] for c in span_chars), 4), "chars": span_chars})
+    return out
+
+
+GUESSED = 0.5  # the confidence of a character we corrected: doubtful by construction
+
+
+def _fix_separators(chars) -> None:
+    """Separators inside a number that OCR read as another mark are put back: a full-width comma
+    before three digits is a thousands separator (the same mark, another glyph class); a colon
+    between digits ("16:44" in a money column) is a decimal point, and a point followed by three
+    digits and another point ("2.039.49") a thousands separator: these two are guesses, marked
+    doubtful (GUESSED), so a check resting on them can only warn."""
+    text = [c.text for c in chars]
+    _fix_quotes(chars)
+
+    def digits(i, n):
+        return i + n <= len(text) and all(t.isdigit() for t in text[i:i + n])
+
+    for i in range(1, len(chars) - 1):
+        c = chars[i]
+        if not text[i - 1].isdigit():
+            continue
+        if c.text == "，" and digits(i + 1, 3) and not digits(i + 4, 1):
+            c.text = text[i] = ","
+        elif c.text in ":：" and text[i + 1].isdigit():
+            c.text, c.conf = ".", min(c.conf, GUESSED)
+            text[i] = "."
+        elif c.text == "." and digits(i + 1, 3) and i + 4 < len(text) and text[i + 4] == ".":
+            c.text, c.conf = ",", min(c.conf, GUESSED)
+            text[i] = ","
+
+
+def _cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _fix_quotes(chars) -> None:
+    """A Chinese quotation mark read as the ASCII '"' beside Chinese text is put back (“ when it
+    opens, ” when it closes), so that the wording reads as in the text layer (“三公”经费)."""
+    open_ = False
+    for i, c in enumerate(chars):
+        if c.text in "“”":
+            open_ = c.text == "“"
+        elif c.text == '"':
+            near = [chars[j].text for j in (i - 1, i + 1) if 0 <= j < len(chars)]
+            if any(_cjk(t) for t in near):
+                c.text = "”" if open_ else "“"
+                open_ = not open_
+
+
+def _best_turn(eng, grey) -> int:
+    """A sideways page: a quarter turn clockwise or counter-clockwise, whichever reads better on
+    a strip of the page (recognition confidence times characters read)."""
+    from pipeline.read.ocr import image as im
+
+    best, best_score = 1, -1.0
+    for turns in (1, 3):
+        g = im.turn(grey, turns)
+        h = g.shape[0]
+        strip = g[int(h * 0.3): int(h * 0.55)]
+        score = sum(c.conf for ln in eng.read(strip) for c in ln.chars)
+        if score > best_score:
+            best, best_score = turns, score
+    return best
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[1, 2, 3, 7] -> "1-3, 7"."""
+    out, start = [], None
+    for i, n in enumerate(numbers):
+        if start is None:
+            start = n
+        if i + 1 == len(numbers) or numbers[i + 1] != n + 1:
+            out.append(f"{start}-{n}" if n != start else str(n))
+            start = None
+    return ", ".join(out)
+
+
+def _edge(x0, top, x1, bottom, orientation) -> dict:
+    return {"object_type": "line", "orientation": orientation, "x0": x0, "x1": x1, "top": top, "bottom": bottom,
+            "doctop": top, "width": x1 - x0, "height": bottom - top}
+
+
+class OcrReader:
+    """OCR for the pages of one PDF that need it. ``mode``: auto, always or never (default: the
+    environment's ``GOVAUDIT_OCR``, else auto); ``cache``: an
+    :class:`OcrCache` or None; ``engine``: an engine name (default rapidocr)."""
+
+    def __init__(self, path, mode: str | None = None, cache: OcrCache | None = None, engine: str | None = None,
+                 dpi: int = DPI):
+        import os
+
+        mode = mode or os.environ.get("GOVAUDIT_OCR") or "auto"
+        if mode not in MODES:
+            raise ValueError(f"unknown OCR mode {mode!r}; one of {', '.join(MODES)}")
+        self.path, self.mode, self.cache, self.engine_name, self.dpi = str(path), mode, cache, engine, dpi
+        self._pdf = None
+        self.done: dict[int, list[PageOcr]] = {}  # page number -> what was read there
+        self.regions: dict[int, list[tuple[float, float, float, float]]] = {}
+        self.whole: set[int] = set()  # pages read whole (scans, garbage text layers)
+        self.failed: dict[int, str] = {}  # page number -> why OCR could not run there
+        self.seconds = 0.0
+
+    def _doc(self):
+        if self._pdf is None:
+            import pypdfium2 as pdfium
+            self._pdf = pdfium.PdfDocument(self.path)
+        return self._pdf
+
+    def page(self, rec, index: int):
+        """The page record, with OCR's characters and rules in place where the page needs them
+        (unchanged when OCR cannot run there: the reason is kept in ``failed``)."""
+        if self.mode == "never":
+            return rec
+        try:
+            return self._page(rec, index)
+        except Exception as e:  # an engine that cannot load, a page pdfium cannot render
+            self.failed[rec.page_number] = f"{type(e).__name__}: {e}"[:200]
+            return rec
+
+    def _page(self, rec, index: int):
+        plan: Plan = plan_page(rec, self._doc(), index, self.mode)
+        if not plan:
+            return rec
+        from pipeline.read.backends import PageRecord
+        from pipeline.read.ocr import image as im
+
+        if plan.whole:
+            rgb = im.render(self._doc(), index, self.dpi)
+            got = self._read(rgb, (0.0, 0.0), straighten=True)
+            self.done[rec.page_number] = [got]
+            self.whole.add(rec.page_number)
+            self.regions[rec.page_number] = [(0.0, 0.0, got.width, got.height)]
+            return PageRecord(page_number=rec.page_number, width=got.width, height=got.height,
+                              chars=list(got.chars), edges=list(got.edges))
+        chars, edges, results = list(rec.chars), list(rec.edges), []
+        for box in plan.regions:
+            rgb = im.render(self._doc(), index, self.dpi, crop_pts=box)
+            got = self._read(rgb, (box[0], box[1]), straighten=True)
+            results.append(got)
+            chars += got.chars
+            edges += got.edges
+        self.done[rec.page_number] = results
+        self.regions[rec.page_number] = list(plan.regions)
+        return PageRecord(page_number=rec.page_number, width=rec.width, height=rec.height, chars=chars, edges=edges)
+
+    def _read(self, rgb, offset, straighten: bool) -> PageOcr:
+        from pipeline.read.ocr.engines import DEFAULT_ENGINE
+
+        start = time.perf_counter()
+        name = self.engine_name or DEFAULT_ENGINE
+        key = None
+        if self.cache is not None:
+            h = hashlib.sha256(rgb.tobytes())
+            h.update(f"{rgb.shape}|{self.dpi}|{name}|{offset}|{VERSION}".encode())
+            key = h.hexdigest()
+            hit = self.cache.get(key)
+            if hit:
+                got = PageOcr.from_json(hit)
+                got.seconds = time.perf_counter() - start
+                self.seconds += got.seconds
+                return got
+        from pipeline.read.ocr.engines import get_engine
+
+        got = ocr_image(rgb, self.dpi, get_engine(name), offset, straighten)
+        got.seconds = time.perf_counter() - start
+        self.seconds += got.seconds
+        if key is not None:
+            self.cache.put(key, got.to_json())
+        return got
+
+    @property
+    def pages(self) -> list[int]:
+        return sorted(self.done)
+
+    def spans(self, number: int) -> list[dict]:
+        return [s for got in self.done.get(number, []) for s in got.spans]
+
+    def annotate(self, pages, timings: dict | None = None) -> list[str]:
+        """Put what OCR read on the document's pages (regions, spans with confidences, turns);
+        ``timings`` (ingestion's) gets the OCR seconds under ``ocr``. Returns notes for the
+        report: which pages were read by OCR, and where OCR could not run."""
+        from pipeline.document import OcrSpan
+
+        for pg in pages:
+            results = self.done.get(pg.number)
+            if not results:
+                continue
+            pg.ocr_regions = [tuple(b) for b in self.regions[pg.number]]
+            pg.ocr_spans = [OcrSpan(bbox=tuple(s["bbox"]), text=s["text"], conf=s["conf"],
+                                    chars=[tuple(c) for c in s["chars"]]) for s in self.spans(pg.number)]
+            pg.ocr_turns = results[0].turns if pg.number in self.whole else 0
+        if timings is not None:
+            timings["ocr"] = timings.get("ocr", 0.0) + self.seconds
+        notes = []
+        if self.done:
+            whole = sorted(self.whole)
+            parts = sorted(set(self.done) - self.whole)
+            notes.append("OCR: " + "; ".join(
+                [f"page(s) {_ranges(whole)} read from the page image"] * bool(whole)
+                + [f"image region(s) on page(s) {_ranges(parts)} read by OCR"] * bool(parts)))
+        for number, why in sorted(self.failed.items()):
+            notes.append(f"OCR could not run on page {number} ({why})")
+        return notes
+
+    def close(self) -> None:
+        if self._pdf is not None:
+            self._pdf.close()
+            self._pdf = None

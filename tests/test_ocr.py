@@ -1,0 +1,236 @@
+"""OCR of scanned pages: a few pages of the samples and of a real file, scanned by poppler and
+degraded (tests/scans.py), read back and compared with what the text layer of the same PDF gives.
+The full sets (whole samples at 300 and 150 dpi, real files) run in bench/bench_ocr.py."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from conftest import REAL_FILES, YANTIAN, require, run_cli
+
+TABLE_PAGE = 10  # yantian p10: prose with four amounts, and 表1-3 采购执行情况表 (5 columns)
+PROSE_NUMBERS = ["5,008.04", "5,002.97", "2,128.07", "2,039.49"]
+NUM = re.compile(r"^-?\d[\d,]*(?:\.\d+)?%?$")
+
+
+@pytest.fixture(scope="session")
+def scans(tmp_path_factory):
+    from scans import mixed_pdf, scan_pdf
+
+    d = tmp_path_factory.mktemp("scans")
+    require(YANTIAN)
+    return {
+        "degraded": scan_pdf(YANTIAN, d / "degraded.pdf", dpi=150, pages=[TABLE_PAGE], what="jpeg40+skew+speckle+grey"),
+        "rot90": scan_pdf(YANTIAN, d / "rot90.pdf", dpi=200, pages=[TABLE_PAGE], what="rot90"),
+        "seal": scan_pdf(YANTIAN, d / "seal.pdf", dpi=200, pages=[TABLE_PAGE], what="seal"),
+        "mixed": mixed_pdf(require(REAL_FILES["caizhengju"]), d / "mixed.pdf", scanned_page=11),
+    }
+
+
+@pytest.fixture(scope="session")
+def text_table():
+    from pipeline.read.ingest import load
+
+    doc = load(YANTIAN, ocr="never")
+    table = next(t for t in doc.tables if t.page == TABLE_PAGE)  # continued on p11: its p10 rows only
+    return table.model_copy(update={"rows": [r for r in table.rows if r.page == TABLE_PAGE], "continued_on": []})
+
+
+@pytest.fixture(scope="session")
+def docs(scans):
+    from pipeline.read.ingest import load
+
+    return {name: load(path) for name, path in scans.items() if name != "mixed"}
+
+
+def _numbers(table):
+    return [c.text for r in table.rows for c in r.cells if NUM.match(c.text)]
+
+
+def _table_on(doc, page=1):
+    return max((t for t in doc.tables if t.page == page), key=lambda t: len(t.rows), default=None)
+
+
+# ----------------------------------------------------------------------------- engines and models
+
+def test_models_come_in_the_wheel_and_load_once():
+    """Nothing is downloaded: the PP-OCR models are files of the installed package."""
+    import rapidocr_onnxruntime
+
+    from pipeline.read.ocr.engines import get_engine
+
+    models = Path(rapidocr_onnxruntime.__file__).parent / "models"
+    names = {p.name for p in models.glob("*.onnx")}
+    assert any("det" in n for n in names) and any("rec" in n for n in names), names
+    assert get_engine("rapidocr") is get_engine("rapidocr")  # one onnxruntime session set per process
+
+
+def test_engine_reads_printed_digits_with_confidence():
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    from pipeline.read.ocr.engines import get_engine
+
+    img = Image.new("L", (900, 120), 255)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 40)
+    ImageDraw.Draw(img).text((20, 30), "实际支出 5,002.97 万元", fill=0, font=font)
+    lines = get_engine().read(np.asarray(img))
+    text = "".join(ln.text for ln in lines)
+    assert "5,002.97" in text.replace(" ", "")
+    digits = [c for ln in lines for c in ln.chars if c.text.isdigit()]
+    assert len(digits) == 6 and all(c.conf > 0.95 for c in digits)
+    assert all(c.x0 < c.x1 for c in digits) and [c.x0 for c in digits] == sorted(c.x0 for c in digits)
+
+
+# ----------------------------------------------------------------------------- page selection
+
+def test_pages_chosen_for_ocr():
+    from pipeline.read.backends import PageRecord
+    from pipeline.read.ocr.select import garbage_share, plan_page
+
+    def chars(text):
+        return [{"text": ch, "x0": i * 10.0, "x1": i * 10.0 + 9, "top": 100.0, "bottom": 110.0} for i, ch in
+                enumerate(text)]
+
+    class NoImages:  # a pdfium document whose page has no image objects
+        def __getitem__(self, i):
+            raise AssertionError("image objects are not needed here")
+
+    garbage = PageRecord(1, 595, 842, chars("\ue012\ue013\ue014⺀⺁2023年\ue020\ue021\ue022\ue023\ue024\ue025"
+                                            "\ue026\ue027\ue028\ue029\ue02a"), [])
+    good = PageRecord(1, 595, 842, chars("2023年度部门整体支出绩效评价报告，预算执行率为99.9%。"), [])
+    assert garbage_share(garbage.chars) > 0.5 and garbage_share(good.chars) == 0
+    assert plan_page(garbage, NoImages(), 0, "auto").whole
+    assert plan_page(good, NoImages(), 0, "always").whole
+    assert not plan_page(garbage, NoImages(), 0, "never")
+
+
+# ----------------------------------------------------------------------------- scans
+
+def test_degraded_scan_reads_the_table_and_the_prose(docs, text_table):
+    """150 dpi, JPEG 40, 1.5° skew, speckles, grey paper: the ruled table comes back as the same
+    Table (same shape, numbers in the same cells) and the prose amounts are read."""
+    doc = docs["degraded"]
+    assert doc.source.ocr_pages == [1] and doc.pages[0].ocr_regions
+    table = _table_on(doc)
+    assert table is not None
+    assert (len(table.rows), table.n_cols) == (len(text_table.rows), text_table.n_cols)
+    want, got = _numbers(text_table), [c.text for r in table.rows for c in r.cells]
+    same = sum(a == b for a, b in zip([c.text for r in text_table.rows for c in r.cells], got)
+               if NUM.match(a))
+    assert same / len(want) >= 0.97, (want, got)
+    prose = doc.full_text()
+    assert all(n in prose for n in PROSE_NUMBERS)
+
+
+def test_sideways_scan_is_turned(docs, text_table):
+    doc = docs["rot90"]
+    assert doc.pages[0].ocr_turns in (1, 3)
+    assert doc.pages[0].width < doc.pages[0].height  # the upright page
+    table = _table_on(doc)
+    assert table is not None and _numbers(table) == _numbers(text_table)
+
+
+def test_red_seal_never_gives_a_confident_wrong_number(docs, text_table):
+    """Every number under the seal is either read right or carries a doubtful confidence."""
+    from pipeline.check.ocr import DOUBTFUL
+
+    doc = docs["seal"]
+    page = doc.pages[0]
+    table = _table_on(doc)
+    assert table is not None and table.n_cols == text_table.n_cols
+    wrong_but_sure = []
+    for want_row, row in zip(text_table.rows, table.rows):
+        for want, cell in zip(want_row.cells, row.cells):
+            if NUM.match(want.text) and cell.text != want.text:
+                conf = page.ocr_confidence(cell.bbox)
+                if conf is None or conf >= DOUBTFUL:
+                    wrong_but_sure.append((want.text, cell.text, conf))
+    assert not wrong_but_sure
+
+
+def test_low_confidence_turns_an_error_into_a_warning(docs):
+    """The central rule: the same failed check is an error on confident digits and a warning
+    naming OCR 置信度低 when one of its numbers was read with low confidence."""
+    from pipeline.check.ocr import LOW_CONFIDENCE, doubt_errors
+    from pipeline.schema import CheckResult, Evidence
+
+    doc = docs["degraded"].model_copy(deep=True)
+    page = doc.pages[0]
+    span = next(s for s in page.ocr_spans if "5,008.04" in s.text)
+    k = span.text.index("5,008.04")
+    span.chars = [(x0, x1, 0.99) for x0, x1, _ in span.chars]  # all read with confidence
+    box = (span.chars[k][0], span.bbox[1], span.chars[k + 7][1], span.bbox[3])  # the number's box
+
+    def failed():
+        return CheckResult(rule="t", kind="sum", outcome="fail", severity="error", message="合计不符",
+                           evidence=[Evidence(page=1, bbox=box, quote=span.text, value_text="5,008.04")])
+
+    sure = failed()
+    doubt_errors([sure], doc)
+    assert sure.severity == "error"
+    span.chars[k + 2] = (span.chars[k + 2][0], span.chars[k + 2][1], 0.41)  # the "0" became doubtful
+    doubtful = failed()
+    doubt_errors([doubtful], doc)
+    assert doubtful.severity == "warning" and LOW_CONFIDENCE in doubtful.message and "0.41" in doubtful.message
+
+
+def test_mixed_pdf_reads_only_the_scanned_page(scans):
+    from pipeline.api import audit
+
+    text = audit(REAL_FILES["caizhengju"], ocr="never")
+    mixed = audit(scans["mixed"])
+    assert mixed.source.ocr_pages == [11]
+    on = {(i.key, i.value) for i in mixed.indicators if i.page == 11}
+    want = {(i.key, i.value) for i in text.indicators if i.page == 11}
+    assert len(on & want) >= 0.97 * len(want)
+    assert all(i.confidence is not None for i in mixed.indicators if i.page == 11)
+    assert all(i.confidence is None for i in mixed.indicators if i.page != 11)
+    errors = lambda r: sorted(f.rule for f in r.findings if f.severity == "error")  # noqa: E731
+    assert errors(mixed) == errors(text)  # every contradiction found, no new error
+
+
+# ----------------------------------------------------------------------------- command line, batch
+
+def test_ocr_flag(scans, tmp_path):
+    never = run_cli("extract", str(scans["degraded"]), "--ocr", "never")
+    assert never.returncode == 2 and "no text layer" in never.stderr
+    out = tmp_path / "r.json"
+    auto = run_cli("extract", str(scans["degraded"]), "-o", str(out))
+    assert auto.returncode == 0, auto.stderr
+    data = json.loads(out.read_text())
+    assert data["source"]["ocr_pages"] == [1]
+    assert data["indicators"] and all(i["confidence"] is not None for i in data["indicators"])
+
+
+def test_batch_caches_pages(scans, tmp_path):
+    """A second batch over a changed file with the same page image reads it from the cache."""
+    import pikepdf
+
+    from pipeline.run.runner import batch
+    from pipeline.run.store import OCR_CACHE_NAME
+
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    shutil.copy(scans["degraded"], folder / "scan.pdf")
+    first = batch(folder, out, jobs=1, ocr="auto")
+    assert first.ocr_pages == 1 and first.ok == 1
+    cache = out / OCR_CACHE_NAME
+
+    def rows():
+        with sqlite3.connect(cache) as db:
+            return db.execute("SELECT key, created_at FROM ocr_pages").fetchall()
+
+    before = rows()
+    assert len(before) == 1
+    with pikepdf.open(folder / "scan.pdf", allow_overwriting_input=True) as pdf:
+        pdf.docinfo["/Title"] = "changed"
+        pdf.save(folder / "scan.pdf")
+    second = batch(folder, out, jobs=1, ocr="auto")
+    assert second.processed == 1 and second.ocr_pages == 1
+    assert rows() == before  # the page was not read again
