@@ -473,3 +473,16 @@ def test_image_boxes_read_in_the_edge_walk(tmp_path):
     finally:
         reader.close()
     assert _records(LONGHUA, "pdfium")[0].images == []
+
+
+def test_a_dropped_grid_leaves_its_text_as_text():
+    """A ruled box of one row is not a table; its characters stay in the running text (nothing lost)."""
+    from pipeline.read.tables import grid_to_table
+
+    chars = [{"text": t, "x0": x, "x1": x + 8, "top": 102, "bottom": 110, "size": 8, "upright": True, "fontname": "F"} for t, x in (("总", 10), ("分", 20), ("9", 60))]
+    used: set[int] = set()
+    grid = [[(0, 100, 50, 112), (50, 100, 100, 112)]]
+    assert grid_to_table(1, grid, chars, used, 0) is None
+    assert used == set()
+    two = grid + [[(0, 112, 50, 124), (50, 112, 100, 124)]]
+    assert grid_to_table(1, two, chars, used, 0) is not None and used == {0, 1, 2}

@@ -25,7 +25,8 @@ def _band_points(iv: Interval, bands: list[dict]) -> set[float]:
 
 
 def _full_marks(item: dict) -> float | None:
-    """The points a score rule gives at most (its `max_points`, else the best band of each part)."""
+    """The points a score rule gives at most (its `max_points`, else the best band of each part);
+    None for a formula item without `max_points` (such an item is never applied)."""
     if "max_points" in item:
         return float(item["max_points"])
     if "parts" in item:
@@ -66,7 +67,13 @@ def score_checks(ctx: Context) -> list[CheckResult]:
         stated = _score_value(row)
         evidence = [_score_evidence(row)]
         full = _full_marks(item)
-        if full is not None and row.max_score is not None and abs(row.max_score - full) > 1e-9:
+        if full is None:
+            # a rule that does not state its full marks cannot tell whether the report uses its scheme
+            results.append(result(rule, "score", "not_applicable",
+                                  f"“{item['item']}”得分：评分规则未给出满分，无法确认本报告采用同一评分标准",
+                                  evidence=evidence))
+            continue
+        if row.max_score is not None and abs(row.max_score - full) > 1e-9:
             # the report scores this item on a scale of its own: the rule is another scheme's
             results.append(result(rule, "score", "not_applicable",
                                   f"“{item['item']}”得分：本报告该项分值 {fmt(row.max_score)} 分，"
@@ -102,10 +109,15 @@ def score_checks(ctx: Context) -> list[CheckResult]:
         best = (ok or candidates)[0] if candidates else None
         if best is None:
             continue
-        results.append(verdict(
+        res = verdict(
             rule, "score", bool(ok), f"“{item['item']}”得分 {_score_text(row)} 与评分标准复算一致",
             f"“{item['item']}”得分写作 {_score_text(row)}，按报告自身评分标准和指标值应得 {fmt_like(best.mid, _score_text(row))} 分",
-            stated=stated, recomputed=best, evidence=evidence, stated_value=row.score))
+            stated=stated, recomputed=best, evidence=evidence, stated_value=row.score)
+        if res.outcome == "fail" and row.max_score is None:
+            # the item's 分值 was not read: the report may score it on a scale of its own
+            res.severity = "warning"
+            res.message = f"结构存疑：{res.message}；评分表未读出该项分值，无法确认按 {fmt(full)} 分的评分标准计分"
+        results.append(res)
     results.extend(_score_total(ctx))
     return results
 

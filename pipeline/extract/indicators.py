@@ -479,6 +479,8 @@ def _from_table(t: Table, section: str | None, cat: Catalog) -> list[Indicator]:
 
 
 _VALUE_WITH_UNIT = re.compile(r"^(?P<num>[-+]?[\d,]+(?:\.\d+)?)\s*(?P<unit>\S+)$")
+_LABEL_UNIT = re.compile(r"\(([^()\d]{1,4})\)$")
+_NUMBER_ONLY = re.compile(r"^[-+]?[\d,]+(?:\.\d+)?$")
 
 
 def _from_form(t: Table, section: str | None, cat: Catalog) -> list[Indicator]:
@@ -489,9 +491,18 @@ def _from_form(t: Table, section: str | None, cat: Catalog) -> list[Indicator]:
     for row in t.rows:
         for j, cell in enumerate(row.cells[:-1]):
             label = re.sub(r"\s+", "", cell.text)
+            # the unit in the label's bracket ("自评总分(分) | 95.36") or beside the value ("24人")
+            bracket = _LABEL_UNIT.search(label)
+            if bracket and any(bracket.group(1) in units for units in cat.units.values()):
+                label = label[:bracket.start()]
+            else:
+                bracket = None
             entry = next((e for pat, e in forms if pat.fullmatch(label)), None)
             value = row.cells[j + 1]
-            m = _VALUE_WITH_UNIT.match(value.text.replace(" ", ""))
+            text = value.text.replace(" ", "")
+            if bracket and _NUMBER_ONLY.match(text):
+                text += bracket.group(1)
+            m = _VALUE_WITH_UNIT.match(text)
             if entry is None or m is None or m.group("unit") not in cat.units.get(entry.kind, ()):
                 continue
             parsed = parse_number(m.group("num"))
@@ -533,10 +544,14 @@ def _scores(doc: Document, paths: dict) -> tuple[list[Score], list[Indicator]]:
     total_entry = catalog().entries["total_score"]
     scores: list[Score] = []
     totals: list[Indicator] = []
-    spec = cfg["scores"]
+    layouts = [cfg["scores"], *cfg.get("score_layouts", [])]
     for t in doc.tables:
         header = "".join(c.text for r in t.header for c in r.cells)
-        if not all(w in header for w in spec["when"]):
+        spec = next((lay for lay in layouts if all(w in header for w in lay["when"])), None)
+        if spec is None:
+            row_spec = next((r for r in cfg.get("score_rows", []) if all(w in header for w in r["when"])), None)
+            if row_spec is not None:
+                scores.extend(_scored_rows(t, row_spec))
             continue
         section = paths[t.after_paragraph] if t.after_paragraph >= 0 else None
         s, tot = _score_table(t, spec, total_entry, section)
@@ -552,6 +567,28 @@ def _scores(doc: Document, paths: dict) -> tuple[list[Score], list[Indicator]]:
                                         quote=p.raw_of(m.start(), m.end()),
                                         decimals=_decimals(m.group("score"))))
     return scores, totals
+
+
+def _scored_rows(t: Table, spec: dict) -> list[Score]:
+    """A table that scores its own rows (tables.yaml ``score_rows``): one item per body row."""
+    titles = column_titles(t)
+    cmax = next((j for j, x in enumerate(titles) if any(w in x for w in spec["max_score"])), None)
+    cscore = next((j for j, x in enumerate(titles) if any(w in x for w in spec["score"])), None)
+    if cmax is None or cscore is None:
+        return []
+    level1 = re.sub(r"\([^()]*\)$", "", titles[0]).strip() or None
+    out = []
+    for row in t.body:
+        label = clean_label(row_label(row))
+        mx = parse_number(row.texts[cmax]) if cmax < len(row.cells) else None
+        sc = parse_number(row.texts[cscore]) if cscore < len(row.cells) else None
+        if not label or mx is None:
+            continue
+        cell = row.cells[cscore] if cscore < len(row.cells) else None
+        out.append(Score(level1=level1, level3=label + spec["item"], max_score=mx[0], score=sc[0] if sc else None,
+                         page=row.page, bbox=cell.bbox if cell is not None and cell.bbox else row.bbox,
+                         quote=row.raw, decimals=sc[1] if sc else 2))
+    return out
 
 
 def _decimals(s: str) -> int:

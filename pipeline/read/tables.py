@@ -34,6 +34,7 @@ def grid_to_table(page_no: int, grid: list[list[BBox | None]], chars: list[dict]
     x1 = max(b[2] for b in boxes)
     bottom = max(b[3] for b in boxes)
     cell_at = _CellIndex(boxes)
+    taken: list[int] = []  # given to the table only if it is kept: a dropped grid's text stays text
     for i, ch in enumerate(chars):
         if i in used:
             continue
@@ -43,7 +44,7 @@ def grid_to_table(page_no: int, grid: list[list[BBox | None]], chars: list[dict]
         b = cell_at(cx, cy)
         if b is not None:
             cell_chars[b].append(ch)
-            used.add(i)
+            taken.append(i)
     rows: list[Row] = []
     for grid_row in grid:
         cells = []
@@ -59,6 +60,7 @@ def grid_to_table(page_no: int, grid: list[list[BBox | None]], chars: list[dict]
         rows.append(Row(page=page_no, bbox=rbox, cells=cells))
     if len(rows) < _MIN_ROWS or all(not c.text for r in rows for c in r.cells):
         return None
+    used.update(taken)
     return Table(index=index, page=page_no, bbox=(x0, top, x1, bottom), rows=rows,
                  n_header_rows=header_rows(rows))
 
