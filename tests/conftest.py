@@ -57,3 +57,23 @@ def own_reports(tmp_path_factory):
     for txt in sorted((ROOT / "tests" / "data" / "cross").glob("*.txt")):
         render(txt.read_text(encoding="utf-8"), folder / f"{txt.stem}.pdf")
     return folder
+
+
+def yantian_store(tmp_path: Path, names: tuple[str, str], missing_message: str):
+    """An open store (use it in ``with``) holding the yantian sample's report under two file names
+    (the sample and a copy of it) and a file that was gone before it was read. Returns (store, report)."""
+    import shutil
+
+    from pipeline.run.store import Store
+
+    r = report(str(YANTIAN))
+    sha = r.source.sha256
+    copy = tmp_path / Path(names[1]).name
+    shutil.copy(YANTIAN, copy)
+    store = Store.open(tmp_path / "out")
+    store.record({"sha256": sha, "status": "ok", "message": "", "report_json": r.model_dump_json()},
+                 [{"path": str(YANTIAN), "file": names[0], "sha256": sha, "size": 1},
+                  {"path": str(copy), "file": names[1], "sha256": sha, "size": 1}])
+    store.add_files([{"path": str(tmp_path / "gone.pdf"), "file": "gone.pdf", "sha256": None,
+                      "status": "missing", "message": missing_message}])
+    return store, r

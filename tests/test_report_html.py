@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import LONGHUA, REAL_FILES, SAMPLES, YANTIAN, report, require, run_cli
+from conftest import LONGHUA, REAL_FILES, SAMPLES, YANTIAN, report, require, run_cli, yantian_store
 
 # Debian's packages (chromium, chromium-driver; .ci/run installs them); elsewhere point these at yours
 CHROMIUM = Path(os.environ.get("GOVAUDIT_CHROMIUM", "/usr/bin/chromium"))
@@ -246,23 +246,12 @@ def test_html_is_self_contained():
 def test_write_report_from_store_failed_missing_and_duplicate_files(tmp_path):
     """What the batch leaves in the store: a report under two names (same bytes), a file that is
     not a PDF, a file gone before it was read. Each is a row; the shared report is detailed once."""
-    import shutil
-
     from pipeline.publish.html import write_report
-    from pipeline.run.store import Store
 
-    r = report(str(YANTIAN))
-    sha = r.source.sha256
-    copy = tmp_path / "copy_of_yantian.pdf"
-    shutil.copy(YANTIAN, copy)
-    with Store.open(tmp_path / "out") as store:
-        store.record({"sha256": sha, "status": "ok", "message": "", "report_json": r.model_dump_json()},
-                     [{"path": str(YANTIAN), "file": "a/yantian_2023.pdf", "sha256": sha, "size": 1},
-                      {"path": str(copy), "file": "b/copy_of_yantian.pdf", "sha256": sha, "size": 1}])
+    store, r = yantian_store(tmp_path, ("a/yantian_2023.pdf", "b/copy_of_yantian.pdf"), "gone.pdf: no such file")
+    with store:
         store.record({"sha256": "f" * 64, "status": "not_pdf", "message": "文件开头不是 %PDF-"},
                      [{"path": str(tmp_path / "notes.pdf"), "file": "notes.pdf", "sha256": "f" * 64, "size": 3}])
-        store.add_files([{"path": str(tmp_path / "gone.pdf"), "file": "gone.pdf", "sha256": None,
-                          "status": "missing", "message": "gone.pdf: no such file"}])
     html = write_report(tmp_path / "out").read_text(encoding="utf-8")
     overview = re.search(r'<table class="sortable overview">.*?</table>', html, flags=re.S).group()
     assert re.findall(r'<tr data-file="([^"]+)"', overview) == \

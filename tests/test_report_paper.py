@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from conftest import YANTIAN, report, run_cli
+from conftest import YANTIAN, report, run_cli, yantian_store
 from test_report_html import CHROMIUM, browser  # noqa: F401  (the headless Chromium fixture)
 from test_report_pages import open_yantian
 
@@ -83,20 +83,10 @@ def test_paper_without_problems_or_coverage_says_so():
 def test_cli_per_report_writes_papers_printed_on_a4(tmp_path):
     import pdfplumber
 
-    from pipeline.run.store import Store
-
     if not CHROMIUM.exists() and not shutil.which("chromium"):
         pytest.skip("no Chromium to print with")
-    r = report(str(YANTIAN))
-    sha = r.source.sha256
-    copy = tmp_path / "copy.pdf"
-    shutil.copy(YANTIAN, copy)
-    with Store.open(tmp_path / "out") as store:
-        store.record({"sha256": sha, "status": "ok", "message": "", "report_json": r.model_dump_json()},
-                     [{"path": str(YANTIAN), "file": "yantian_2023.pdf", "sha256": sha, "size": 1},
-                      {"path": str(copy), "file": "copy.pdf", "sha256": sha, "size": 1}])
-        store.add_files([{"path": str(tmp_path / "gone.pdf"), "file": "gone.pdf", "sha256": None,
-                          "status": "missing", "message": "gone"}])
+    store, r = yantian_store(tmp_path, ("yantian_2023.pdf", "copy.pdf"), "gone")
+    store.close()
     result = run_cli("report", str(tmp_path / "out"), "--per-report")
     assert result.returncode == 0, result.stderr
     papers = tmp_path / "out" / "审核底稿"
