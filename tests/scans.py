@@ -154,3 +154,26 @@ def mixed_pdf(src: Path, out: Path, scanned_page: int, dpi: int = 200) -> Path:
         with open(out, "wb") as f:
             writer.write(f)
     return out
+
+
+def pasted_pdf(src: Path, out: Path, table_page: int, onto_page: int, dpi: int = 200) -> Path:
+    """Page ``onto_page`` of ``src`` alone, with a picture of the first table of ``table_page``
+    pasted into its lower half (a text page with a table inserted as an image)."""
+    import img2pdf
+    from pypdf import PdfReader, PdfWriter
+
+    x0, top, x1, bottom = table_box(src, table_page)
+    box = (x0 - 4, top - 4, x1 + 4, bottom + 4)  # the picture holds the table's outer rules whole
+    img = render_pages(src, dpi, [table_page])[0]
+    crop = img.crop(tuple(int(round(v * dpi / 72)) for v in box))
+    buf = io.BytesIO()
+    crop.convert("L").save(buf, "PNG", dpi=(dpi, dpi))
+    picture = PdfReader(io.BytesIO(img2pdf.convert(buf.getvalue(),
+                                                   layout_fun=img2pdf.get_fixed_dpi_layout_fun((dpi, dpi))))).pages[0]
+    writer = PdfWriter()
+    writer.append(str(src), pages=[onto_page - 1])
+    page = writer.pages[0]
+    page.merge_translated_page(picture, box[0], 60)  # 60 pt above the bottom edge
+    with open(out, "wb") as f:
+        writer.write(f)
+    return out

@@ -20,7 +20,7 @@ NUM = re.compile(r"^-?\d[\d,]*(?:\.\d+)?%?$")
 
 @pytest.fixture(scope="session")
 def scans(tmp_path_factory):
-    from scans import mixed_pdf, scan_pdf
+    from scans import mixed_pdf, pasted_pdf, scan_pdf
 
     d = tmp_path_factory.mktemp("scans")
     require(YANTIAN)
@@ -29,6 +29,7 @@ def scans(tmp_path_factory):
         "rot90": scan_pdf(YANTIAN, d / "rot90.pdf", dpi=200, pages=[TABLE_PAGE], what="rot90"),
         "seal": scan_pdf(YANTIAN, d / "seal.pdf", dpi=200, pages=[TABLE_PAGE], what="seal"),
         "mixed": mixed_pdf(require(REAL_FILES["caizhengju"]), d / "mixed.pdf", scanned_page=11),
+        "pasted": pasted_pdf(YANTIAN, d / "pasted.pdf", table_page=TABLE_PAGE, onto_page=9),
     }
 
 
@@ -45,7 +46,7 @@ def text_table():
 def docs(scans):
     from pipeline.read.ingest import load
 
-    return {name: load(path) for name, path in scans.items() if name != "mixed"}
+    return {name: load(path) for name, path in scans.items() if name in ("degraded", "rot90", "seal")}
 
 
 def _numbers(table):
@@ -193,6 +194,22 @@ def test_mixed_pdf_reads_only_the_scanned_page(scans):
     assert all(i.confidence is None for i in mixed.indicators if i.page != 11)
     errors = lambda r: sorted(f.rule for f in r.findings if f.severity == "error")  # noqa: E731
     assert errors(mixed) == errors(text)  # every contradiction found, no new error
+
+
+def test_table_pasted_as_a_picture_is_read(scans, text_table):
+    """A text page (yantian p9, whose text ends mid-page) with a picture of a table pasted below
+    its text: the picture is read as a region, the text layer is kept."""
+    from pipeline.read.ingest import load
+
+    text = load(YANTIAN, ocr="never")
+    doc = load(scans["pasted"])
+    assert doc.source.ocr_pages == [1]
+    region = doc.pages[0].ocr_regions[0]
+    assert region[3] - region[1] < doc.pages[0].height / 2  # a region, not the page
+    kept = [p.text for p in text.paragraphs if p.pages == [9]]
+    assert kept and all(t in doc.full_text() for t in kept)
+    table = _table_on(doc)
+    assert table is not None and _numbers(table) == _numbers(text_table)
 
 
 # ----------------------------------------------------------------------------- command line, batch

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import statistics
 import time
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ __all__ = ["MODES", "OcrCache", "OcrReader", "PageOcr", "ocr_image"]
 
 DPI = 300  # the recogniser scales each line to 48 px: 10.5 pt print at 300 dpi is read at full detail (at
 # 200 dpi 季 came back as 李 on a clean page); detection runs on a ~1280 px copy, so the cost barely grows
-VERSION = "6"  # bump when the output of a cached page would change
+VERSION = "9"  # bump when the output of a cached page would change
 
 
 class OcrCache(Protocol):
@@ -111,6 +112,7 @@ def ocr_image(rgb, dpi: int, engine=None, offset: tuple[float, float] = (0.0, 0.
             if 0 < b.x0 - a.x1 < 0.8 * height:
                 a.x1 = b.x0 = (a.x1 + b.x0) / 2
         _fix_separators(read)
+        read = _strip_specks(read)
         for c in read:
             x0, x1 = c.x0 * k + ox, c.x1 * k + ox
             out.chars.append({"text": c.text, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
@@ -153,22 +155,42 @@ def _fix_separators(chars) -> None:
             text[i] = ","
 
 
+_SPECK = set(".:：·,'`、。，")
+_NUMBER = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?%?$")
+
+
+def _strip_specks(chars):
+    """A speck of noise read as a point or colon at either end of a number standing alone (a
+    table cell: "105.58:", ":62.63", "2.71.") is dropped."""
+    i, j = 0, len(chars)
+    while j - i > 1 and chars[i].text in _SPECK:
+        i += 1
+    while j - i > 1 and chars[j - 1].text in _SPECK:
+        j -= 1
+    if (i, j) != (0, len(chars)) and _NUMBER.match("".join(c.text for c in chars[i:j])):
+        return chars[i:j]
+    return chars
+
+
 def _cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
 def _fix_quotes(chars) -> None:
-    """A Chinese quotation mark read as the ASCII '"' beside Chinese text is put back (“ when it
-    opens, ” when it closes), so that the wording reads as in the text layer (“三公”经费)."""
+    """Chinese quotation marks as printed: an ASCII '"' beside Chinese text, or an opening mark
+    read where one is already open (“三公“经费: the closing ” read as “), becomes the mark the
+    pairing calls for, so that the wording reads as in the text layer (“三公”经费)."""
     open_ = False
     for i, c in enumerate(chars):
-        if c.text in "“”":
-            open_ = c.text == "“"
+        if c.text == "“" and open_:
+            c.text = "”"
         elif c.text == '"':
             near = [chars[j].text for j in (i - 1, i + 1) if 0 <= j < len(chars)]
-            if any(_cjk(t) for t in near):
-                c.text = "”" if open_ else "“"
-                open_ = not open_
+            if not any(_cjk(t) for t in near):
+                continue
+            c.text = "”" if open_ else "“"
+        if c.text in "“”":
+            open_ = c.text == "“"
 
 
 def _best_turn(eng, grey) -> int:
@@ -257,7 +279,10 @@ class OcrReader:
             return PageRecord(page_number=rec.page_number, width=got.width, height=got.height,
                               chars=list(got.chars), edges=list(got.edges))
         chars, edges, results = list(rec.chars), list(rec.edges), []
-        for box in plan.regions:
+        for region in plan.regions:
+            # a margin round the picture, so that the rules on its edges are whole in the crop
+            box = (max(region[0] - 6, 0.0), max(region[1] - 6, 0.0), min(region[2] + 6, rec.width),
+                   min(region[3] + 6, rec.height))
             rgb = im.render(self._doc(), index, self.dpi, crop_pts=box)
             got = self._read(rgb, (box[0], box[1]), straighten=True)
             results.append(got)

@@ -115,7 +115,9 @@ def ruled_lines(binary: np.ndarray, dpi: int) -> tuple[list[tuple[int, int, int,
     kernels), small gaps in a rule closed first."""
     pt = dpi / 72
     h_len, v_len = max(int(28 * pt), 10), max(int(14 * pt), 8)  # least length of a rule
-    h_piece, v_piece = max(int(20 * pt), 8), max(int(10 * pt), 6)  # least piece of a broken one
+    # least piece of a broken rule: longer than any stroke of 10.5-12 pt print (a column of 十 in
+    # rows one under the other must not join into a rule)
+    h_piece, v_piece = max(int(20 * pt), 8), max(int(12.5 * pt), 6)
     # a gap of a pixel or two in a rule (noise, a faint scan) is closed; more would join the
     # strokes of neighbouring characters into a run as long as a rule
     closed_v = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 3)))
@@ -166,10 +168,16 @@ def ruled_lines(binary: np.ndarray, dpi: int) -> tuple[list[tuple[int, int, int,
     # that it is neither a table edge nor erased before OCR
     tol = int(3 * pt)
 
-    def meets(v, y) -> bool:
-        return any(h[0] - tol <= (v[0] + v[2]) / 2 <= h[2] + tol and abs((h[1] + h[3]) / 2 - y) <= tol for h in hs)
+    def across(v) -> list[float]:  # heights of the horizontal rules this vertical run meets
+        return [(h[1] + h[3]) / 2 for h in hs if h[0] - tol <= (v[0] + v[2]) / 2 <= h[2] + tol
+                and v[1] - tol <= (h[1] + h[3]) / 2 <= v[3] + tol]
 
-    vs = [v for v in vs if meets(v, v[1]) and meets(v, v[3])]
+    def side(v) -> bool:  # from a rule to a rule, or across two rules at least
+        ys = across(v)
+        ends = any(abs(y - v[1]) <= tol for y in ys) and any(abs(y - v[3]) <= tol for y in ys)
+        return ends or len(ys) >= 2
+
+    vs = [v for v in vs if side(v)]
     return hs, vs
 
 
