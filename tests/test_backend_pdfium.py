@@ -346,9 +346,10 @@ def test_cold_start_help_is_fast_and_light():
 
 
 def test_audit_imports_no_table_or_data_library_and_stays_small(tmp_path):
-    """An audit whose tables our finder read (盐田) imports neither camelot nor pandas nor OpenCV,
-    and reads the jieba dictionary from its disk cache: peak RSS well under jieba's whole
-    dictionary plus camelot (measured: ~100 MB against ~250 MB before)."""
+    """An audit whose tables our finder read and whose table checks pass (龙华) imports neither
+    camelot nor pandas nor OpenCV (camelot reads a table again only when a table check fails:
+    tests/test_second_reading.py), and reads the jieba dictionary from its disk cache: peak RSS
+    well under jieba's whole dictionary plus camelot (measured: ~100 MB against ~250 MB before)."""
     # peak RSS from /proc (VmHWM: this process's own memory); ru_maxrss would also count what the
     # pytest process held when it forked this one (Linux keeps it across exec)
     code = ("import re, sys; from pipeline.api import audit; audit(sys.argv[1]); "
@@ -356,7 +357,7 @@ def test_audit_imports_no_table_or_data_library_and_stays_small(tmp_path):
             "print(heavy, int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)) // 1024)")
     env = {**os.environ, "GOVAUDIT_CACHE": str(tmp_path)}
     for _ in range(2):  # the first run builds the dictionary cache, the second reads it
-        res = subprocess.run([sys.executable, "-c", code, str(require(YANTIAN))], capture_output=True, text=True,
+        res = subprocess.run([sys.executable, "-c", code, str(require(LONGHUA))], capture_output=True, text=True,
                              cwd=ROOT, env=env, check=True)
     heavy, rss = res.stdout.strip().rsplit(" ", 1)
     assert heavy == "[]" and int(rss) < 160, res.stdout

@@ -19,6 +19,7 @@ from pipeline.check.ocr import attach_confidence, doubt_errors
 from pipeline.check.problems import add_problems
 from pipeline.check.prose import change_checks, completion_checks
 from pipeline.check.scores import score_checks, score_range_checks
+from pipeline.check.second_reading import reread_failed_tables
 from pipeline.check.tables import table_ratio_checks, table_sum_checks
 from pipeline.document import Document
 from pipeline.schema import CheckResult, Coverage, Finding, NotChecked, Report
@@ -32,6 +33,7 @@ def validate(report: Report, doc: Document | None = None) -> Report:
     results: list[CheckResult] = []
     for check in CHECKS:
         results.extend(check(ctx))
+    reread_failed_tables(results, doc)  # a failed table check: camelot's reading first (结构存疑)
     attach_confidence(report, doc)  # OCR: an error resting on a doubtful digit is a warning
     doubt_errors(results, doc)
     report.checks = results

@@ -1,0 +1,64 @@
+"""The other reading first: a table check that fails is read again before it is called an error.
+
+A sum or ratio over table cells can fail because the report is wrong, or because our reading of
+the table is: a rule missed, two columns merged, a cell's text put in its neighbour. So a failed
+table check asks camelot for its own reading of the pages the check rests on
+(:func:`pipeline.read.camelot_check.second_reading`, run only here, only then). Where camelot sees
+another grid, or other texts in a cell the check used, our structure is in doubt and the error
+becomes a warning that says so (结构存疑) and names camelot's verdict; where camelot agrees, or
+sees no table, or cannot read the file, the error stands. The verdicts stay on the table
+(``Table.cross_check``) as structured data.
+"""
+from __future__ import annotations
+
+from pipeline.document import BBox, Document, Table
+from pipeline.schema import CheckResult
+
+TABLE_KINDS = ("table_sum", "table_ratio", "row_sum")
+DOUBT = "结构存疑"
+_SAID = {"grid_differs": "camelot 读出的表格行列与本表不同", "texts_differ": "camelot 读出的单元格文字与本表不同"}
+
+
+def reread_failed_tables(results: list[CheckResult], doc: Document | None) -> None:
+    if doc is None or not doc.source.path or not doc.tables:
+        return
+    from pipeline.read.camelot_check import second_reading
+
+    for r in results:
+        if r.outcome != "fail" or r.severity != "error" or r.kind not in TABLE_KINDS or not r.evidence:
+            continue
+        table = _table_of(r, doc.tables)
+        if table is None:
+            continue
+        ocr = {pg.number for pg in doc.pages if pg.ocr_regions}  # an image: camelot has no text to read
+        pages = sorted({e.page for e in r.evidence if e.page in table.pages and e.page not in ocr})
+        if not pages:
+            continue
+        verdicts = second_reading(doc.source.path, table, pages=pages)
+        doubt = [v for v in verdicts if v.verdict == "grid_differs"
+                 or (v.verdict == "texts_differ" and _touches(table, v.page, v.differing_cells, r))]
+        if doubt:
+            r.severity = "warning"
+            said = "；".join(f"第{v.page}页{_SAID[v.verdict]}" for v in doubt)
+            r.message = f"{DOUBT}（{said}，本表的读法可能有误，请对照原件）：{r.message}"
+
+
+def _overlaps(a: BBox, b: BBox) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _table_of(r: CheckResult, tables: list[Table]) -> Table | None:
+    """The table whose cells hold the check's first piece of evidence."""
+    ev = r.evidence[0]
+    for t in tables:
+        if ev.page in t.pages and any(row.page == ev.page and _overlaps(row.bbox, ev.bbox) for row in t.rows):
+            return t
+    return None
+
+
+def _touches(table: Table, page: int, cells: list[tuple[int, int]], r: CheckResult) -> bool:
+    """Does a cell that camelot reads otherwise hold a number the check used?"""
+    rows = [row for row in table.rows if row.page == page]
+    boxes = [rows[i].cells[j].bbox for i, j in cells
+             if i < len(rows) and j < len(rows[i].cells) and rows[i].cells[j].bbox is not None]
+    return any(e.page == page and _overlaps(b, e.bbox) for b in boxes for e in r.evidence)
