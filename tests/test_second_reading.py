@@ -48,9 +48,8 @@ def test_camelot_agrees_on_the_samples_true_table_errors():
     assert verdicts and {c.verdict for c in verdicts} == {"agrees"}
 
 
-@pytest.mark.parametrize("verdict", ["grid_differs", "texts_differ"])
-def test_another_reading_makes_the_error_a_warning(monkeypatch, verdict):
-    report, asked = _audit(monkeypatch, verdict)
+def test_another_grid_makes_the_error_a_warning(monkeypatch):
+    report, asked = _audit(monkeypatch, "grid_differs")
     assert asked, "camelot was not asked"
     found = _table_findings(report)
     assert found
@@ -58,7 +57,10 @@ def test_another_reading_makes_the_error_a_warning(monkeypatch, verdict):
         assert f.severity == "warning" and f.message.startswith("结构存疑"), f.message
 
 
-def test_an_agreeing_reading_leaves_the_error(monkeypatch):
-    report, asked = _audit(monkeypatch, "agrees")
+@pytest.mark.parametrize("verdict", ["agrees", "texts_differ"])
+def test_the_same_grid_leaves_the_error(monkeypatch, verdict):
+    """Other cell texts alone are camelot's own misplacement with some fonts (Noto Sans CJK), not doubt:
+    the yantian sample rendered in Noto (tests/test_invariance.py) keeps its errors."""
+    report, asked = _audit(monkeypatch, verdict)
     assert asked
     assert all(f.severity == "error" for f in _table_findings(report).values())

@@ -4,9 +4,12 @@ A sum or ratio over table cells can fail because the report is wrong, or because
 the table is: a rule missed, two columns merged, a cell's text put in its neighbour. So a failed
 table check asks camelot for its own reading of the pages the check rests on
 (:func:`pipeline.read.camelot_check.second_reading`, run only here, only then). Where camelot sees
-another grid, or other texts in a cell the check used, our structure is in doubt and the error
-becomes a warning that says so (结构存疑) and names camelot's verdict; where camelot agrees, or
-sees no table, or cannot read the file, the error stands. The verdicts stay on the table
+another grid (rows × columns, found from the ruling lines in the page image), our structure is in
+doubt and the error becomes a warning that says so (结构存疑); where camelot sees the same grid, or
+no table, or cannot read the file, the error stands. Differing cell texts alone do not make doubt:
+camelot places text through its own PDF parser, which misplaces characters of fonts with a huge
+FontBBox (Noto Sans CJK: the yantian sample rendered in Noto reads "texts_differ" on tables whose
+cells we read right), while its grid does not depend on the font. The verdicts stay on the table
 (``Table.cross_check``) as structured data.
 """
 from __future__ import annotations
@@ -16,7 +19,7 @@ from pipeline.schema import CheckResult
 
 TABLE_KINDS = ("table_sum", "table_ratio", "row_sum")
 DOUBT = "结构存疑"
-_SAID = {"grid_differs": "camelot 读出的表格行列与本表不同", "texts_differ": "camelot 读出的单元格文字与本表不同"}
+_SAID = {"grid_differs": "camelot 读出的表格行列与本表不同"}
 
 
 def reread_failed_tables(results: list[CheckResult], doc: Document | None) -> None:
@@ -35,8 +38,7 @@ def reread_failed_tables(results: list[CheckResult], doc: Document | None) -> No
         if not pages:
             continue
         verdicts = second_reading(doc.source.path, table, pages=pages)
-        doubt = [v for v in verdicts if v.verdict == "grid_differs"
-                 or (v.verdict == "texts_differ" and _touches(table, v.page, v.differing_cells, r))]
+        doubt = [v for v in verdicts if v.verdict == "grid_differs"]
         if doubt:
             r.severity = "warning"
             said = "；".join(f"第{v.page}页{_SAID[v.verdict]}" for v in doubt)
@@ -54,11 +56,3 @@ def _table_of(r: CheckResult, tables: list[Table]) -> Table | None:
         if ev.page in t.pages and any(row.page == ev.page and _overlaps(row.bbox, ev.bbox) for row in t.rows):
             return t
     return None
-
-
-def _touches(table: Table, page: int, cells: list[tuple[int, int]], r: CheckResult) -> bool:
-    """Does a cell that camelot reads otherwise hold a number the check used?"""
-    rows = [row for row in table.rows if row.page == page]
-    boxes = [rows[i].cells[j].bbox for i, j in cells
-             if i < len(rows) and j < len(rows[i].cells) and rows[i].cells[j].bbox is not None]
-    return any(e.page == page and _overlaps(b, e.bbox) for b in boxes for e in r.evidence)
