@@ -88,6 +88,32 @@ def test_engine_reads_printed_digits_with_confidence():
     assert all(c.x0 < c.x1 for c in digits) and [c.x0 for c in digits] == sorted(c.x0 for c in digits)
 
 
+def test_one_read_as_a_dash_is_put_back():
+    # 盐田 评分表 at 150 dpi: "一级指标" came back as "—级指标", and the table's shape was lost
+    from pipeline.read.ocr import _fix_one
+    from pipeline.read.ocr.engines import OcrChar
+
+    def fixed(text):
+        chars = [OcrChar(ch, i, i + 1, 0.99) for i, ch in enumerate(text)]
+        _fix_one(chars)
+        return "".join(c.text for c in chars)
+
+    assert fixed("—级指标") == "一级指标" and fixed("（—）—般公共预算") == "（—）一般公共预算"
+    assert fixed("——详见附件") == "——详见附件" and fixed("1—3月") == "1—3月" and fixed("—") == "—"
+
+
+def test_speck_before_a_number_is_dropped():
+    # 龙华 p19 at 150 dpi with speckle: "执行率为.101.80%" (a number has one point, not two)
+    from pipeline.read.ocr import _strip_specks
+    from pipeline.read.ocr.engines import OcrChar
+
+    def read(text):
+        return "".join(c.text for c in _strip_specks([OcrChar(ch, i, i + 1, 0.99) for i, ch in enumerate(text)]))
+
+    assert read("执行率为.101.80%；") == "执行率为101.80%；" and read("105.58:") == "105.58"
+    assert read("1.101.80") == "1.101.80" and read("约.5元") == "约.5元"
+
+
 # ----------------------------------------------------------------------------- page selection
 
 def test_pages_chosen_for_ocr():

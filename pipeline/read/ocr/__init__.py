@@ -29,7 +29,7 @@ __all__ = ["MODES", "OcrCache", "OcrReader", "PageOcr", "ocr_image"]
 
 DPI = 300  # the recogniser scales each line to 48 px: 10.5 pt print at 300 dpi is read at full detail (at
 # 200 dpi 季 came back as 李 on a clean page); detection runs on a ~1280 px copy, so the cost barely grows
-VERSION = "9"  # bump when the output of a cached page would change
+VERSION = "10"  # bump when the output of a cached page would change
 
 
 class OcrCache(Protocol):
@@ -112,6 +112,7 @@ def ocr_image(rgb, dpi: int, engine=None, offset: tuple[float, float] = (0.0, 0.
             if 0 < b.x0 - a.x1 < 0.8 * height:
                 a.x1 = b.x0 = (a.x1 + b.x0) / 2
         _fix_separators(read)
+        _fix_one(read)
         read = _strip_specks(read)
         for c in read:
             x0, x1 = c.x0 * k + ox, c.x1 * k + ox
@@ -169,7 +170,14 @@ def _strip_specks(chars):
         j -= 1
     if (i, j) != (0, len(chars)) and _NUMBER.match("".join(c.text for c in chars[i:j])):
         return chars[i:j]
-    return chars
+    # inside a line: a point before a number that has its own decimal point ("执行率为.101.80%")
+    # is a speck, as a number has one point and does not begin with it
+    text = "".join(c.text for c in chars)
+    specks = {m.start() for m in _LEADING_POINT.finditer(text)} if len(text) == len(chars) else set()
+    return [c for k, c in enumerate(chars) if k not in specks] if specks else chars
+
+
+_LEADING_POINT = re.compile(r"(?<![\d.])[.·](?=\d[\d,]*\.\d)")
 
 
 def _cjk(ch: str) -> bool:
@@ -191,6 +199,19 @@ def _fix_quotes(chars) -> None:
             c.text = "”" if open_ else "“"
         if c.text in "“”":
             open_ = c.text == "“"
+
+
+_DASHES = "—－―"
+
+
+def _fix_one(chars) -> None:
+    """一 (one) read as a dash: the glyphs are the same stroke. A lone dash written against a
+    following Chinese character ("—级指标", "—般公共预算") is 一; a printed dash is doubled
+    (——) or stands between numbers (1—3月) or alone (a nil cell)."""
+    for i in range(len(chars) - 1):
+        c = chars[i]
+        if c.text in _DASHES and _cjk(chars[i + 1].text) and not (i > 0 and chars[i - 1].text in _DASHES):
+            c.text = "一"
 
 
 def _best_turn(eng, grey) -> int:
