@@ -25,11 +25,22 @@ _SAID = {"grid_differs": "camelot 读出的表格行列与本表不同"}
 def reread_failed_tables(results: list[CheckResult], doc: Document | None) -> None:
     if doc is None or not doc.source.path or not doc.tables:
         return
+    failed = [r for r in results
+              if r.outcome == "fail" and r.severity == "error" and r.kind in TABLE_KINDS and r.evidence]
+    if not failed:
+        return
+    from pathlib import Path
+
+    from pipeline.read.ingest import unencrypted
+
+    with unencrypted(Path(doc.source.path)) as path:  # camelot refuses an owner-password PDF
+        _reread(failed, doc, str(path))
+
+
+def _reread(failed: list[CheckResult], doc: Document, path: str) -> None:
     from pipeline.read.camelot_check import second_reading
 
-    for r in results:
-        if r.outcome != "fail" or r.severity != "error" or r.kind not in TABLE_KINDS or not r.evidence:
-            continue
+    for r in failed:
         table = _table_of(r, doc.tables)
         if table is None:
             continue
@@ -37,7 +48,7 @@ def reread_failed_tables(results: list[CheckResult], doc: Document | None) -> No
         pages = sorted({e.page for e in r.evidence if e.page in table.pages and e.page not in ocr})
         if not pages:
             continue
-        verdicts = second_reading(doc.source.path, table, pages=pages)
+        verdicts = second_reading(path, table, pages=pages)
         doubt = [v for v in verdicts if v.verdict == "grid_differs"]
         if doubt:
             r.severity = "warning"

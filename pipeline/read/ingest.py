@@ -210,7 +210,7 @@ def _content_streams(page) -> list:
 
 
 @contextmanager
-def _unencrypted(p: Path):
+def unencrypted(p: Path):
     """``p``, or for a PDF encrypted with an owner password only (readable, but extraction
     "not allowed"), a decrypted temporary copy: camelot refuses such a file with a line on stderr."""
     import os
@@ -349,7 +349,7 @@ def load(path: str | Path, cross_check: bool | str = True, backend: str | None =
                                                                                   doubtful)):
                 candidates[rec.page_number] = (rec, reason)
         if cross_check and total_chars and candidates:
-            with clock("tables"), _unencrypted(src) as readable:
+            with clock("tables"), unencrypted(src) as readable:
                 _cross_check_tables(readable, pages, per_page, candidates)
         flow: list[tuple[int, float, object]] = []  # (page, top, Line | Table) in reading order
         for number in sorted(per_page):
