@@ -360,6 +360,15 @@ def test_worker_crash_costs_only_that_file(tmp_path):
     assert again.processed == 1 and again.status_of("boom.pdf") == "encrypted"
 
 
+def slow_on_slow(path: str) -> dict:
+    """A per-file function that hangs on files named slow*: a file that never ends (a real report
+    is now read in well under the timeout this test can afford to wait for)."""
+    if Path(path).name.startswith("slow"):
+        time.sleep(60)
+    from pipeline.run.runner import process_file
+    return process_file(path)
+
+
 def test_file_past_timeout_is_stopped(tmp_path):
     from pipeline import batch
 
@@ -368,7 +377,7 @@ def test_file_past_timeout_is_stopped(tmp_path):
     bad = make_bad_files(tmp_path / "make")
     shutil.copyfile(bad["empty.pdf"][0], folder / "empty.pdf")
     start = time.monotonic()
-    summary = batch(folder, out=tmp_path / "out", jobs=1, timeout=0.3, exports=False)
+    summary = batch(folder, out=tmp_path / "out", jobs=1, timeout=0.3, exports=False, work=slow_on_slow)
     assert summary.status_of("slow.pdf") == "timeout" and summary.status_of("empty.pdf") == "empty"
     assert "--timeout" in next(r["message"] for r in summary.reports if r["file"] == "slow.pdf")
     assert time.monotonic() - start < 30

@@ -150,7 +150,7 @@ class Store:
         self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
         self.db.row_factory = sqlite3.Row
         try:
-            self.db.execute("PRAGMA journal_mode=WAL")
+            self._wal()
         except sqlite3.OperationalError as e:  # a read-only or full place: one line (exit 2), nothing lost
             self.db.close()
             raise errors.PlaceError(f"{self.path}: cannot be opened for writing ({e}); is the folder read-only "
@@ -168,6 +168,20 @@ class Store:
             self.db.executescript(_REVIEW_SCHEMA)
         if not self.db.execute("SELECT 1 FROM sqlite_master WHERE name='outputs'").fetchone():
             self.db.executescript(_OUTPUTS_SCHEMA)
+
+    def _wal(self) -> None:
+        """WAL journal. Switching a new store to it needs an exclusive lock, which SQLite refuses at
+        once (no busy wait) while another process opens the same new store: wait and try again;
+        a store already in WAL needs nothing."""
+        for attempt in range(50):
+            try:
+                if self.db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    self.db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) and "busy" not in str(e) or attempt == 49:
+                    raise
+                time.sleep(0.1)
 
     @classmethod
     def open(cls, out_dir: str | Path, create: bool = True) -> "Store":
