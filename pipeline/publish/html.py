@@ -28,6 +28,7 @@ from typing import Callable, Iterator
 import jinja2
 import jinja2.ext
 
+from pipeline.errors import STATUS_EXPLAINED as STATUS_EXPLAINED_BY_STATUS, STATUS_WORDS
 from pipeline.extract.metadata import kind_label, severity_label, type_label
 from pipeline.schema import CheckResult, Evidence, Finding, Problem, Report
 
@@ -37,19 +38,8 @@ MAX_PICTURED_FINDINGS = 40  # per report; beyond that findings are listed withou
 # make an HTML file no browser opens comfortably; beyond it findings are listed without pictures
 MAX_PICTURE_BYTES = 60 * 1024 * 1024
 
-STATUSES = {"ok": "成功", "missing": "文件不存在", "not_pdf": "不是 PDF 文件", "encrypted": "PDF 已加密", "damaged": "PDF 已损坏",
-            "empty": "空文件", "no_text": "无文字层（扫描件）", "timeout": "处理超时", "crashed": "处理崩溃"}
-# what each failure means for the user, in Chinese; the pipeline's own one-line message follows it
-STATUS_EXPLAINED = {
-    "missing": "文件不存在或无法读取（已被删除、移动，或链接失效）。",
-    "not_pdf": "文件内容不是 PDF（开头没有 %PDF 标记），可能是改了扩展名的其他文件。",
-    "encrypted": "PDF 设有密码或已加密，无法读取其中的文字。",
-    "damaged": "PDF 文件结构损坏或不完整（例如下载中断），无法解析。",
-    "empty": "文件为空，或 PDF 中没有任何页面。",
-    "no_text": "PDF 没有文字层（扫描图片），需要先做文字识别（OCR）才能审核。",
-    "timeout": "处理时间超过上限，已跳过；重新运行批处理时会再试。",
-    "crashed": "处理进程意外退出（例如内存不足），已跳过；重新运行批处理时会再试。",
-}
+# status words and what each failure means: one wording everywhere (pipeline.errors)
+STATUSES, STATUS_EXPLAINED = STATUS_WORDS, STATUS_EXPLAINED_BY_STATUS
 OUTCOMES = {"pass": "通过", "fail": "不一致", "not_applicable": "不适用", "insufficient_data": "数据不足"}
 
 
