@@ -24,6 +24,16 @@ def union_bbox(boxes: list[BBox]) -> BBox:
     )
 
 
+def overlap_share(a: BBox, b: BBox) -> float:
+    """The area two boxes share, as a share of the smaller one's (0 when they do not meet)."""
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    if w <= 0 or h <= 0:
+        return 0.0
+    smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    return w * h / smaller if smaller > 0 else 0.0
+
+
 class Line(BaseModel):
     """One printed line of running text."""
 
@@ -111,19 +121,22 @@ class Row(BaseModel):
 
 
 class CrossCheck(BaseModel):
-    """camelot's second reading of one page of a table (:mod:`pipeline.read.camelot_check`): asked
-    only where it can tell us something (``reason``), and what it saw beside our reading."""
+    """A second reading of one page of a table, asked only where it can tell us something
+    (``reason``), and what it saw beside our reading: camelot's (:mod:`pipeline.read.camelot_check`,
+    the reading stage's questions) or the rendered page image's lattice
+    (:mod:`pipeline.read.image_grid`, when a table check fails)."""
 
     page: int
-    # why camelot was asked: our finder found no table on a page whose rules could hold one, the
+    # why it was asked: our finder found no table on a page whose rules could hold one, the
     # table's structure is in doubt, a table check failed (the check stage asks), or on request
     reason: Literal["no_table_found", "structure_in_doubt", "check_failed", "requested"]
-    # agrees: same grid and cell texts; grid_differs: another shape; texts_differ: same shape,
-    # some cell texts differ (ours kept); camelot_only: a table only camelot found (adopted, filled
-    # with our characters); not_found: camelot found no table there either
+    # agrees: same grid (and, camelot, cell texts); grid_differs: another shape; texts_differ:
+    # same shape, some cell texts differ (ours kept); camelot_only: a table only camelot found
+    # (adopted, filled with our characters); not_found: no table there in the other reading either
     verdict: Literal["agrees", "grid_differs", "texts_differ", "camelot_only", "not_found"]
+    reader: Literal["camelot", "page_image"] = "camelot"
     ours: tuple[int, int] | None = None  # rows × columns of our grid on that page
-    camelot: tuple[int, int] | None = None  # rows × columns of camelot's
+    other: tuple[int, int] | None = None  # rows × columns of the other reading's
     differing_cells: list[tuple[int, int]] = Field(default_factory=list)  # (row, column) on the page
     cells_compared: int = 0  # cells where both readings have text
 

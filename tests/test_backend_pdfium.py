@@ -280,7 +280,7 @@ def test_a_grid_only_camelot_finds_is_adopted_and_filled_with_our_characters(mon
                                {3: (rec, "no_table_found")})
     (table,) = per_page[3][1]
     assert table.finder == "camelot" and [r.texts for r in table.rows] == [["甲", "1"], ["乙", "2"]]
-    assert [(v.reason, v.verdict, v.camelot) for v in table.cross_check] == [("no_table_found", "camelot_only", (2, 2))]
+    assert [(v.reason, v.verdict, v.other) for v in table.cross_check] == [("no_table_found", "camelot_only", (2, 2))]
 
 
 def test_structure_in_doubt_asks_camelot(monkeypatch):
@@ -309,7 +309,7 @@ def test_second_reading_on_demand_is_structured_and_read_once(monkeypatch):
     table = next(t for t in document(str(YANTIAN)).tables if t.continued_on).model_copy(deep=True)
     verdicts = second_reading(str(YANTIAN), table)
     assert [v.page for v in verdicts] == table.pages and table.cross_check == verdicts
-    assert all(v.reason == "check_failed" and v.verdict == "agrees" and v.ours == v.camelot and v.cells_compared
+    assert all(v.reason == "check_failed" and v.verdict == "agrees" and v.ours == v.other and v.cells_compared
                for v in verdicts[:1])
     assert second_reading(str(YANTIAN), table) == verdicts and len(asked) == 1
     # a file camelot cannot read: no verdict (not "not_found"), nothing kept on the table

@@ -36,7 +36,7 @@ def test_fixed_asset_table_total_row():
     assert t.cross_check == []
     from pipeline.read.camelot_check import second_reading
     (verdict,) = second_reading(str(YANTIAN), t.model_copy(deep=True), reason="requested")
-    assert (verdict.page, verdict.verdict, verdict.ours) == (14, "agrees", verdict.camelot)
+    assert (verdict.page, verdict.verdict, verdict.ours) == (14, "agrees", verdict.other)
 
 
 def test_procurement_table_stitched_across_page_break_without_repeated_header():

@@ -2,15 +2,21 @@
 
 A sum or ratio over table cells can fail because the report is wrong, or because our reading of
 the table is: a rule missed, two columns merged, a cell's text put in its neighbour. So a failed
-table check asks camelot for its own reading of the pages the check rests on
-(:func:`pipeline.read.camelot_check.second_reading`, run only here, only then). Where camelot sees
-another grid (rows × columns, found from the ruling lines in the page image), our structure is in
-doubt and the error becomes a warning that says so (结构存疑); where camelot sees the same grid, or
-no table, or cannot read the file, the error stands. Differing cell texts alone do not make doubt:
-camelot places text through its own PDF parser, which misplaces characters of fonts with a huge
-FontBBox (Noto Sans CJK: the yantian sample rendered in Noto reads "texts_differ" on tables whose
-cells we read right), while its grid does not depend on the font. The verdicts stay on the table
-(``Table.cross_check``) as structured data.
+table check reads the table's grid again, from the rendered page image
+(:func:`pipeline.read.image_grid.second_reading`, run only here, only then): the rules as printed,
+joined into a lattice the way camelot's lattice parser does. Where the image shows another grid
+(rows × columns), our structure is in doubt and the error becomes a warning that says so
+(结构存疑); where it shows the same grid, or no lattice, or the page cannot be compared (a rotated
+page, a file pdfium cannot render), the error stands. A page read by OCR is not read again: its
+grid already is the image's. The verdicts stay on the table (``Table.cross_check``, reader
+``page_image``) as structured data.
+
+Until issue 18 camelot gave this reading. Only its grid ever counted (its cell texts are placed by
+its own PDF parser, which misplaces characters of fonts with a huge FontBBox: the yantian sample
+rendered in Noto Sans CJK read "texts_differ" on tables whose cells we read right), and its import
+(pandas, 0.4-0.8 s, ~100 MB) cost more than the rest of an audit; the image lattice gives the same
+verdict on every failed table check of the samples, the renderings and the real corpus
+(tests/test_second_reading.py) at a tenth of the cost.
 """
 from __future__ import annotations
 
@@ -19,7 +25,7 @@ from pipeline.schema import CheckResult
 
 TABLE_KINDS = ("table_sum", "table_ratio", "row_sum")
 DOUBT = "结构存疑"
-_SAID = {"grid_differs": "camelot 读出的表格行列与本表不同"}
+_SAID = {"grid_differs": "页面图像中的表格线划出的行列与本表不同"}
 
 
 def reread_failed_tables(results: list[CheckResult], doc: Document | None) -> None:
@@ -29,22 +35,17 @@ def reread_failed_tables(results: list[CheckResult], doc: Document | None) -> No
               if r.outcome == "fail" and r.severity == "error" and r.kind in TABLE_KINDS and r.evidence]
     if not failed:
         return
-    from pathlib import Path
-
-    from pipeline.read.ingest import unencrypted
-
-    with unencrypted(Path(doc.source.path)) as path:  # camelot refuses an owner-password PDF
-        _reread(failed, doc, str(path))
+    _reread(failed, doc, doc.source.path)  # pdfium opens an owner-password PDF as it is
 
 
 def _reread(failed: list[CheckResult], doc: Document, path: str) -> None:
-    from pipeline.read.camelot_check import second_reading
+    from pipeline.read.image_grid import second_reading
 
     for r in failed:
         table = _table_of(r, doc.tables)
         if table is None:
             continue
-        ocr = {pg.number for pg in doc.pages if pg.ocr_regions}  # an image: camelot has no text to read
+        ocr = {pg.number for pg in doc.pages if pg.ocr_regions}  # read from the image already
         pages = sorted({e.page for e in r.evidence if e.page in table.pages and e.page not in ocr})
         if not pages:
             continue

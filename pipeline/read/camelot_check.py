@@ -9,9 +9,10 @@ only:
   grid only camelot finds is adopted and filled with the page's own characters);
 - when a table's structure is in doubt (``structure_in_doubt``: characters inside the table's
   box fell in no cell; ingestion asks);
-- when a table check fails (``check_failed``): the check stage calls :func:`second_reading` with
-  the Document's source path and the table, before it blames the numbers on the report ("try the
-  other reading first");
+- on request (:func:`second_reading`, any reason): a caller that wants camelot's verdict on a
+  table it has (the check stage reads a failed table check again from the page image instead,
+  :mod:`pipeline.read.image_grid`: it only needs the grid, and that costs a tenth of camelot's
+  import);
 - on request (``requested``: ``load(..., cross_check="all")``, every page whose rules can hold a
   grid, as the cross-check used to run).
 
@@ -34,7 +35,7 @@ import logging
 import warnings
 from dataclasses import dataclass
 
-from pipeline.document import BBox, CrossCheck, Table, union_bbox
+from pipeline.document import BBox, CrossCheck, Table, overlap_share, union_bbox
 from pipeline.read.normalize import compact
 
 log = logging.getLogger(__name__)
@@ -116,18 +117,9 @@ def read_grids(path: str, pages: list[int], heights: dict[int, float] | None = N
     return out
 
 
-def _overlap(a: BBox, b: BBox) -> float:
-    w = min(a[2], b[2]) - max(a[0], b[0])
-    h = min(a[3], b[3]) - max(a[1], b[1])
-    if w <= 0 or h <= 0:
-        return 0.0
-    smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
-    return w * h / smaller if smaller > 0 else 0.0
-
-
 def match(table_bbox: BBox, candidates: list[CamelotTable]) -> CamelotTable | None:
-    best = max(candidates, key=lambda c: _overlap(table_bbox, c.bbox), default=None)
-    return best if best is not None and _overlap(table_bbox, best.bbox) > 0.5 else None
+    best = max(candidates, key=lambda c: overlap_share(table_bbox, c.bbox), default=None)
+    return best if best is not None and overlap_share(table_bbox, best.bbox) > 0.5 else None
 
 
 def compare(table: Table, cam: CamelotTable, page: int, reason: str) -> CrossCheck:
@@ -143,7 +135,7 @@ def compare(table: Table, cam: CamelotTable, page: int, reason: str) -> CrossChe
     if page != table.page and cam_rows > ours[0]:
         cam_rows, texts = ours[0], texts[cam_rows - ours[0]:]
     if ours != (cam_rows, cam.shape[1]):
-        return CrossCheck(page=page, reason=reason, verdict="grid_differs", ours=ours, camelot=cam.shape)
+        return CrossCheck(page=page, reason=reason, verdict="grid_differs", ours=ours, other=cam.shape)
     differing: list[tuple[int, int]] = []
     total = 0
     continues = page + 1 in table.pages
@@ -156,16 +148,15 @@ def compare(table: Table, cam: CamelotTable, page: int, reason: str) -> CrossChe
                 if a != b and not (joined and a.startswith(b)):
                     differing.append((i, j))
     return CrossCheck(page=page, reason=reason, verdict="texts_differ" if differing else "agrees",
-                      ours=ours, camelot=cam.shape, differing_cells=differing, cells_compared=total)
+                      ours=ours, other=cam.shape, differing_cells=differing, cells_compared=total)
 
 
 def second_reading(path: str, table: Table, reason: str = "check_failed",
                    pages: list[int] | None = None) -> list[CrossCheck]:
-    """camelot's reading of ``table`` on ``pages`` (default: all its pages), for the check stage
-    when a table check fails: one verdict per page, also appended to ``table.cross_check`` (a page
+    """camelot's reading of ``table`` on ``pages`` (default: all its pages): one verdict per page, also appended to ``table.cross_check`` (a page
     already cross-checked keeps its verdict and is not read again). ``not_found`` where camelot
     sees no table there; no verdict at all (an empty list) when camelot could not read the file."""
-    done = {c.page: c for c in table.cross_check}
+    done = {c.page: c for c in table.cross_check if c.reader == "camelot"}
     out: list[CrossCheck] = []
     todo = [p for p in (pages or table.pages) if p not in done]
     missing = [p for p in todo if (path, p) not in _READ]

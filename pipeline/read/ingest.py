@@ -508,7 +508,7 @@ def _cross_check_tables(p: Path, pages: list[Page], per_page, candidates: dict[i
             for t in page_tables:
                 if t.finder == "camelot":
                     t.cross_check.append(CrossCheck(page=number, reason=reason, verdict="camelot_only",
-                                                    ours=None, camelot=(len(t.rows), t.n_cols)))
+                                                    ours=None, other=(len(t.rows), t.n_cols)))
                 else:  # verdicts given above stay with the table
                     t.cross_check = next((o.cross_check for o in tables if o.bbox == t.bbox), [])
             per_page[number] = (page_lines, page_tables)

@@ -109,10 +109,12 @@ def turn(img: np.ndarray, quarter_turns: int) -> np.ndarray:
     return cv2.rotate(img, {1: cv2.ROTATE_90_CLOCKWISE, 2: cv2.ROTATE_180, 3: cv2.ROTATE_90_COUNTERCLOCKWISE}[k])
 
 
-def ruled_lines(binary: np.ndarray, dpi: int) -> tuple[list[tuple[int, int, int, int]], list[tuple[int, int, int, int]]]:
+def ruled_lines(binary: np.ndarray, dpi: int, sides_only: bool = True) -> tuple[list[tuple[int, int, int, int]], list[tuple[int, int, int, int]]]:
     """Horizontal and vertical rules of the page's tables, as pixel boxes (x0, y0, x1, y1):
     ink runs much longer than any stroke of a character (morphological opening with long thin
-    kernels), small gaps in a rule closed first."""
+    kernels), small gaps in a rule closed first. ``sides_only``: keep only vertical runs that go
+    from a horizontal rule to another (a scan's character strokes and seals are not cell sides);
+    off for an image without its characters (:mod:`pipeline.read.image_grid`)."""
     pt = dpi / 72
     h_len, v_len = max(int(28 * pt), 10), max(int(14 * pt), 8)  # least length of a rule
     # least piece of a broken rule: longer than any stroke of 10.5-12 pt print (a column of 十 in
@@ -177,7 +179,8 @@ def ruled_lines(binary: np.ndarray, dpi: int) -> tuple[list[tuple[int, int, int,
         ends = any(abs(y - v[1]) <= tol for y in ys) and any(abs(y - v[3]) <= tol for y in ys)
         return ends or len(ys) >= 2
 
-    vs = [v for v in vs if side(v)]
+    if sides_only:
+        vs = [v for v in vs if side(v)]
     return hs, vs
 
 
