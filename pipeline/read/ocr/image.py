@@ -6,8 +6,15 @@ All functions work on numpy arrays; pixels are turned into PDF points by the cal
 """
 from __future__ import annotations
 
+import os
+
 import cv2
 import numpy as np
+
+if os.environ.get("OMP_NUM_THREADS") == "1":
+    # a batch worker (it sets this before any import) has one core: OpenCV's own thread pool would
+    # start a thread per core in every worker and have them wait on each other
+    cv2.setNumThreads(1)
 
 
 def render(pdf, index: int, dpi: int, crop_pts: tuple[float, float, float, float] | None = None) -> np.ndarray:
