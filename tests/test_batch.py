@@ -434,6 +434,32 @@ def test_dask_scheduler_same_results(tmp_path, first_run, corpus):
     assert df.loc[f"samples/{LONGHUA.name}", "total_score"] == pytest.approx(97.89)
 
 
+def test_dask_workers_take_the_batch_ocr_mode_and_cache(tmp_path):
+    """A Dask worker does not share the batch's environment: the OCR mode (--ocr) and the page
+    cache in OUT travel with each task. A one-page scan is no_text under --ocr never and read
+    (its page cached in OUT/ocr_cache.sqlite) under auto, on the same cluster."""
+    from distributed import LocalCluster
+
+    from scans import scan_pdf
+
+    sub = tmp_path / "in"
+    sub.mkdir()
+    scan_pdf(LONGHUA, sub / "scan.pdf", dpi=150, pages=[1])
+    outs = {mode: tmp_path / f"out-{mode}" for mode in ("never", "auto")}
+    env_before = {k: os.environ.get(k) for k in ("GOVAUDIT_OCR", "GOVAUDIT_OCR_CACHE")}
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        for mode, out in outs.items():
+            result = run_cli("batch", str(sub), "-o", str(out), "--ocr", mode, "--dask-scheduler",
+                             cluster.scheduler_address)
+            assert result.returncode in (0, 1), result.stderr
+    assert {k: os.environ.get(k) for k in env_before} == env_before
+    assert [r["status"] for r in _store_rows(outs["never"])] == ["no_text"]
+    assert [r["status"] for r in _store_rows(outs["auto"])] == ["ok"]
+    assert not (outs["never"] / "ocr_cache.sqlite").exists()
+    with sqlite3.connect(outs["auto"] / "ocr_cache.sqlite") as db:
+        assert db.execute("SELECT COUNT(*) FROM ocr_pages").fetchone()[0] == 1
+
+
 def test_dask_scheduler_unreachable_one_line(tmp_path):
     folder = tmp_path / "in"
     _link(LONGHUA, folder / "a.pdf")

@@ -102,7 +102,7 @@ def ocr_options() -> dict:
     read; the mode, ``GOVAUDIT_OCR``, is read by ingestion itself). One cache object per process."""
     options: dict = {}
     folder = os.environ.get("GOVAUDIT_OCR_CACHE")
-    if folder:
+    if folder and os.path.isdir(folder):  # a Dask worker on a machine that does not see OUT: no cache
         if folder not in _OCR_CACHES:
             from pipeline.run.store import OcrPageCache
             _OCR_CACHES[folder] = OcrPageCache(folder)
@@ -155,9 +155,23 @@ def _worker_main(conn, work: Callable[[str], dict]) -> None:
         conn.send(("done", work(path)))
 
 
-def run_isolated(path: str, timeout: float | None = DEFAULT_TIMEOUT, limits=None) -> dict:
+# what a batch's workers take from its environment besides the limits: the OCR mode and the OUT
+# folder holding the OCR page cache
+SETTINGS = ("GOVAUDIT_OCR", "GOVAUDIT_OCR_CACHE")
+
+
+def batch_settings() -> dict[str, str]:
+    """This process's batch settings (:data:`SETTINGS`), to hand to workers that do not share its
+    environment (a Dask worker on another machine or started before the batch)."""
+    return {k: os.environ[k] for k in SETTINGS if os.environ.get(k)}
+
+
+def run_isolated(path: str, timeout: float | None = DEFAULT_TIMEOUT, limits=None,
+                 settings: dict[str, str] | None = None) -> dict:
     """``process_file`` in a child process with a time limit: what a Dask task runs. A crash or a
-    timeout of the child becomes the file's status; the calling process lives on."""
+    timeout of the child becomes the file's status; the calling process lives on. ``limits`` and
+    ``settings`` (:func:`batch_settings`) are the batch's, sent with the task: the Dask worker's
+    own environment is not the batch's."""
     import json
     import subprocess
 
@@ -165,8 +179,10 @@ def run_isolated(path: str, timeout: float | None = DEFAULT_TIMEOUT, limits=None
 
     limits = limits or current()
     cmd = [sys.executable, "-m", "pipeline.run.runner", "--one", path]
+    env = {k: v for k, v in os.environ.items() if k not in SETTINGS}
+    env.update(limits.env(), **(settings or {}))
     try:
-        proc = subprocess.run(cmd, capture_output=True, timeout=timeout, env={**os.environ, **limits.env()})
+        proc = subprocess.run(cmd, capture_output=True, timeout=timeout, env=env)
     except subprocess.TimeoutExpired:
         return {"path": path, "status": errors.TIMEOUT, "message": f"{path}: still running after {timeout:g} s; "
                                                                    "stopped (raise --timeout to allow more)"}
@@ -531,7 +547,8 @@ def _run_dask(todo: list[tuple[str, str]], address: str, timeout: float | None, 
     try:
         futures = {}
         for sha, path in todo:
-            fut = client.submit(run_isolated, path, timeout, current(), pure=False, key=f"govaudit-{sha[:16]}-{os.urandom(4).hex()}")
+            fut = client.submit(run_isolated, path, timeout, current(), batch_settings(), pure=False,
+                                key=f"govaudit-{sha[:16]}-{os.urandom(4).hex()}")
             futures[fut] = (sha, path)
         for fut in as_completed(futures):
             sha, path = futures[fut]
