@@ -241,6 +241,9 @@ class Source(BaseModel):
     producer: str | None = None
     repaired: bool = False  # the PDF was damaged and opened only after repair (pdfium / qpdf)
     ocr_pages: list[int] = Field(default_factory=list)  # pages whose text was read by OCR
+    # pages scanned sideways: quarter turns clockwise that made them upright (their boxes are in
+    # the upright page's coordinates; page pictures are turned the same way)
+    ocr_turns: dict[int, int] = Field(default_factory=dict)
 
 
 class Document(BaseModel):

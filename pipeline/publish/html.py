@@ -1031,7 +1031,7 @@ def problem_views(r: Report, pdf: Path | None, pictures: _PictureBudget | None =
     problems = [(p, grouped, [k for k in p.findings if 0 <= k < len(r.findings)]) for p, grouped in problems_of(r)]
     flat = [(k, n == 0) for _, _, ks in problems for n, k in enumerate(ks)]
     views, pages = _finding_views([r.findings[k] for k, _ in flat], pdf, r.checks, pictures, page_ids,
-                                  pictured=[lead for _, lead in flat])
+                                  pictured=[lead for _, lead in flat], turns=r.source.ocr_turns)
     out, at = [], 0
     for n, (p, grouped, ks) in enumerate(problems, 1):
         lead, related = views[at], views[at + 1:at + len(ks)]
@@ -1045,10 +1045,12 @@ def problem_views(r: Report, pdf: Path | None, pictures: _PictureBudget | None =
 
 def _finding_views(findings: list[Finding], pdf: Path | None, checks: list[CheckResult] = (),
                    pictures: _PictureBudget | None = None, page_ids: str | None = "pg-",
-                   pictured: list[bool] | None = None) -> tuple[list[FindingView], list[PageImage]]:
+                   pictured: list[bool] | None = None, turns: dict[int, int] | None = None
+                   ) -> tuple[list[FindingView], list[PageImage]]:
     """The findings' views, and the whole pages their pictures open (ids ``page_ids`` + page;
     ``page_ids`` None: no whole pages, as on paper). ``pictured``: which findings get page
-    pictures (default: all)."""
+    pictures (default: all). ``turns``: pages scanned sideways and their quarter turns (the
+    report's ``source.ocr_turns``)."""
     # the stated number's interval is kept on the failed check the finding came from
     stated_iv = {(c.rule, c.stated, c.recomputed): c.stated_interval for c in checks if c.outcome == "fail"}
     cropper, problem = None, None
@@ -1057,7 +1059,7 @@ def _finding_views(findings: list[Finding], pdf: Path | None, checks: list[Check
     else:
         try:
             from pipeline.publish.pagecrop import PageCropper
-            cropper = PageCropper(pdf)
+            cropper = PageCropper(pdf, turns=turns)
         except Exception as ex:  # a PDF pdfium cannot open: findings still listed
             problem = f"无法渲染页面（{type(ex).__name__}）。"
     pictures = pictures or _PictureBudget(MAX_PICTURE_BYTES)

@@ -88,10 +88,14 @@ class Crop:
 class PageCropper:
     """One open PDF; renders crops for as many findings as needed, then closes."""
 
-    def __init__(self, pdf_path: str | Path, dpi: int = DPI):
+    def __init__(self, pdf_path: str | Path, dpi: int = DPI, turns: dict[int, int] | None = None):
+        """``turns``: pages scanned sideways, with the quarter turns clockwise OCR applied to make
+        them upright (``Source.ocr_turns``): their boxes are in the upright page, so the page is
+        rendered turned the same way."""
         import pypdfium2 as pdfium
 
         self.dpi = dpi
+        self.turns = {int(k): v % 4 for k, v in (turns or {}).items() if v % 4}
         self.pdf = pdfium.PdfDocument(str(pdf_path))
         self._text: dict[int, tuple[list[BBox], list[BBox]]] = {}  # page -> (text lines, characters)
 
@@ -120,6 +124,8 @@ class PageCropper:
     def crop(self, page_no: int, marks: list[Mark]) -> Crop:
         if not 1 <= page_no <= len(self.pdf):
             raise ValueError(f"page {page_no} not in document ({len(self.pdf)} pages)")
+        if page_no in self.turns:
+            return self._turned_crop(page_no, marks)
         page = self.pdf[page_no - 1]
         try:
             width, height = page.get_size()
@@ -135,15 +141,30 @@ class PageCropper:
         image, left, tags = _draw(image, marks, region, scale, printed)
         return Crop(page_no, _png(image), image.width, image.height, marks, region, scale, left, tags)
 
-    def page_png(self, page_no: int, dpi: int = 96) -> tuple[bytes, int, int]:
-        """The whole page as a palette PNG: (bytes, width, height)."""
-        if not 1 <= page_no <= len(self.pdf):
-            raise ValueError(f"page {page_no} not in document ({len(self.pdf)} pages)")
+    def _turned_crop(self, page_no: int, marks: list[Mark]) -> Crop:
+        """A crop of a page scanned sideways: the page rendered upright (turned as OCR turned it),
+        then cut. A scan has no text layer to tighten the boxes or keep the tags off."""
+        image = self._render(page_no, self.dpi / 72)
+        scale = self.dpi / 72
+        width, height = image.width / scale, image.height / scale
+        region = _region(union_bbox([m.bbox for m in marks]), width, height, [])
+        x0, top, x1, bottom = region
+        image = image.crop((round(x0 * scale), round(top * scale), round(x1 * scale), round(bottom * scale)))
+        image, left, tags = _draw(image, marks, region, scale, [])
+        return Crop(page_no, _png(image), image.width, image.height, marks, region, scale, left, tags)
+
+    def _render(self, page_no: int, scale: float):
         page = self.pdf[page_no - 1]
         try:
-            image = page.render(scale=dpi / 72).to_pil().convert("RGB")
+            return page.render(scale=scale, rotation=90 * self.turns.get(page_no, 0)).to_pil().convert("RGB")
         finally:
             page.close()
+
+    def page_png(self, page_no: int, dpi: int = 96) -> tuple[bytes, int, int]:
+        """The whole page as a palette PNG (upright when it was scanned sideways): (bytes, width, height)."""
+        if not 1 <= page_no <= len(self.pdf):
+            raise ValueError(f"page {page_no} not in document ({len(self.pdf)} pages)")
+        image = self._render(page_no, dpi / 72)
         return _png(image), image.width, image.height
 
 

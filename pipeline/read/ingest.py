@@ -385,7 +385,7 @@ def load(path: str | Path, cross_check: bool | str = True, backend: str | None =
         tables = stitch_tables(flow, pages)
         _label_tables(tables, paragraphs)
     source = Source(path=str(p), sha256=sha, pages=len(pages), producer=producer, ocr_pages=ocr_reader.pages,
-                    repaired=src != p)
+                    ocr_turns={pg.number: pg.ocr_turns for pg in pages if pg.ocr_turns % 4}, repaired=src != p)
     clock.finish()
     return Document(source=source, pages=pages, paragraphs=paragraphs, tables=tables, notes=notes)
 
