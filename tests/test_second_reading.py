@@ -16,7 +16,7 @@ def _audit(monkeypatch, verdict: str | None):
 
     asked = []
     if verdict is not None:
-        def fake(path, table, reason="check_failed", pages=None):
+        def fake(path, table, reason="check_failed", pages=None, read=None):
             asked.append((table.caption, tuple(pages or ())))
             return [CrossCheck(page=p, reason=reason, reader="page_image", verdict=verdict, ours=(1, 1),
                                other=(2, 2)) for p in pages]
@@ -151,3 +151,22 @@ def test_no_verdict_where_the_image_cannot_be_compared(tmp_path):
     fresh = t.model_copy(deep=True)
     assert second_reading(str(turned), fresh) == [] and fresh.cross_check == []
     assert second_reading(str(ROOT / "README.md"), fresh) == [] and fresh.cross_check == []
+
+
+def test_a_file_rewritten_under_the_same_name_is_read_anew(tmp_path):
+    """Nothing of one document's page images outlives its check (a long-lived process audits a
+    file, the file is replaced, the process audits it again)."""
+    import shutil
+
+    import pikepdf
+
+    from pipeline.read.image_grid import second_reading
+
+    t = _table(YANTIAN, "表1-4")
+    path = tmp_path / "report.pdf"
+    shutil.copy(YANTIAN, path)
+    assert [v.verdict for v in second_reading(str(path), t.model_copy(deep=True))] == ["agrees"]
+    with pikepdf.open(YANTIAN) as pdf:
+        pdf.pages[13].Rotate = 90
+        pdf.save(path)
+    assert second_reading(str(path), t.model_copy(deep=True)) == []

@@ -41,6 +41,7 @@ def reread_failed_tables(results: list[CheckResult], doc: Document | None) -> No
 def _reread(failed: list[CheckResult], doc: Document, path: str) -> None:
     from pipeline.read.image_grid import second_reading
 
+    read: dict = {}  # this document's page lattices, each page rendered once
     for r in failed:
         table = _table_of(r, doc.tables)
         if table is None:
@@ -49,7 +50,7 @@ def _reread(failed: list[CheckResult], doc: Document, path: str) -> None:
         pages = sorted({e.page for e in r.evidence if e.page in table.pages and e.page not in ocr})
         if not pages:
             continue
-        verdicts = second_reading(path, table, pages=pages)
+        verdicts = second_reading(path, table, pages=pages, read=read)
         doubt = [v for v in verdicts if v.verdict == "grid_differs"]
         if doubt:
             r.severity = "warning"

@@ -58,8 +58,6 @@ class CamelotTable:
 # same as with the default, at two thirds of the time (measured on the samples and real corpus).
 _LAYOUT = {"boxes_flow": None}
 
-# (path, page) -> camelot's tables there, for the check stage asking twice about one page
-_READ: dict[tuple[str, int], list[CamelotTable]] = {}
 
 
 def could_find_grid(edges: list[dict], tol: float = 2.0, min_length: float = 3.0) -> bool:
@@ -152,10 +150,13 @@ def compare(table: Table, cam: CamelotTable, page: int, reason: str) -> CrossChe
 
 
 def second_reading(path: str, table: Table, reason: str = "check_failed",
-                   pages: list[int] | None = None) -> list[CrossCheck]:
-    """camelot's reading of ``table`` on ``pages`` (default: all its pages): one verdict per page, also appended to ``table.cross_check`` (a page
-    already cross-checked keeps its verdict and is not read again). ``not_found`` where camelot
-    sees no table there; no verdict at all (an empty list) when camelot could not read the file."""
+                   pages: list[int] | None = None, read: dict | None = None) -> list[CrossCheck]:
+    """camelot's reading of ``table`` on ``pages`` (default: all its pages): one verdict per page,
+    also appended to ``table.cross_check`` (a page already cross-checked keeps its verdict and is
+    not read again). ``not_found`` where camelot sees no table there; no verdict at all (an empty
+    list) when camelot could not read the file. ``read``: the caller's {(path, page): camelot's
+    tables} for one document, so that a page is parsed once for several tables."""
+    _READ = {} if read is None else read
     done = {c.page: c for c in table.cross_check if c.reader == "camelot"}
     out: list[CrossCheck] = []
     todo = [p for p in (pages or table.pages) if p not in done]

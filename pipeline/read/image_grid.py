@@ -169,17 +169,16 @@ def _plain(page) -> bool:
     return media[0] == 0 and media[1] == 0 and all(abs(a - b) < 1e-3 for a, b in zip(media, crop))
 
 
-# (path, page) -> the lattices there, for the check stage asking twice about one page
-_READ: dict[tuple[str, int], list[ImageTable] | None] = {}
-
-
 def second_reading(path: str, table: Table, reason: str = "check_failed",
-                   pages: list[int] | None = None) -> list[CrossCheck]:
+                   pages: list[int] | None = None, read: dict | None = None) -> list[CrossCheck]:
     """The page image's reading of ``table`` on ``pages`` (default: all its pages), 1-based: one
     verdict per page (``agrees``: the same rows and columns; ``grid_differs``; ``not_found``: no
     lattice there), also appended to ``table.cross_check``; a page already read by this reader
     keeps its verdict. No verdict for a page the image cannot be compared on, nor when the file
-    cannot be opened or rendered (logged)."""
+    cannot be opened or rendered (logged). ``read``: the caller's {(path, page): lattices} for one
+    document, so that two tables on one page render it once (the caller drops it with the
+    document: a file rewritten under the same name is read anew)."""
+    _READ = {} if read is None else read
     done = {c.page: c for c in table.cross_check if c.reader == "page_image"}
     want = list(pages or table.pages)
     missing = [p for p in want if p not in done and (path, p) not in _READ]
