@@ -434,6 +434,26 @@ def test_dask_scheduler_same_results(tmp_path, first_run, corpus):
     assert df.loc[f"samples/{LONGHUA.name}", "total_score"] == pytest.approx(97.89)
 
 
+def test_workers_start_while_hashing_only_for_files_that_look_new(tmp_path, monkeypatch):
+    """Workers are started before the hashing when a file's path and size have no final result in
+    the store; a rerun with nothing new starts none (it would only kill them)."""
+    from pipeline.run import runner
+
+    asked: list[int] = []
+    real = runner._start_workers
+    monkeypatch.setattr(runner, "_start_workers", lambda n, work: asked.append(n) or real(n, work))
+    folder = tmp_path / "in"
+    _copy(LONGHUA, folder / "a.pdf")
+    _link(YANTIAN, folder / "b.pdf")
+    out = tmp_path / "out"
+    assert runner.batch(folder, out=out, jobs=2).ok == 2
+    assert runner.batch(folder, out=out, jobs=2).skipped == 2
+    shutil.copy(YANTIAN, folder / "a.pdf")  # same path, other bytes (and size)
+    third = runner.batch(folder, out=out, jobs=2)
+    assert asked == [2, 0, 1]
+    assert (third.processed, third.skipped, third.duplicates) == (0, 1, 1)
+
+
 def test_dask_workers_take_the_batch_ocr_mode_and_cache(tmp_path):
     """A Dask worker does not share the batch's environment: the OCR mode (--ocr) and the page
     cache in OUT travel with each task. A one-page scan is no_text under --ocr never and read

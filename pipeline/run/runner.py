@@ -468,15 +468,30 @@ class _Worker:
         self.conn.close()
 
 
-def _run_local(todo: list[tuple[str, str]], jobs: int, timeout: float | None, work, on_result) -> None:
-    """Run ``work(path)`` for each (sha256, path) in ``jobs`` worker processes; ``on_result(sha, result)``
-    in this process as each one ends."""
+def _start_workers(n: int, work) -> list[_Worker]:
+    """``n`` worker processes, started now: they import the pipeline (a third of a second each)
+    while the batch hashes its files."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("spawn")
+    return [_Worker(ctx, work) for _ in range(n)]
+
+
+def _run_local(todo: list[tuple[str, str]], jobs: int, timeout: float | None, work, on_result,
+               started: list[_Worker] | None = None) -> None:
+    """Run ``work(path)`` for each (sha256, path) in ``jobs`` worker processes (``started``: some
+    already started, :func:`_start_workers`); ``on_result(sha, result)`` in this process as each
+    one ends."""
     import multiprocessing as mp
     from multiprocessing.connection import wait
 
     ctx = mp.get_context("spawn")
     queue = list(reversed(todo))
-    workers = [_Worker(ctx, work) for _ in range(min(jobs, len(todo)))]
+    n = min(jobs, len(todo))
+    workers = list(started or [])
+    for w in workers[n:]:  # more started than there are files to do
+        w.stop(kill=True)
+    workers = workers[:n] + [_Worker(ctx, work) for _ in range(n - len(workers))]
     try:
         while queue or any(w.task for w in workers):
             for w in workers:
@@ -595,22 +610,45 @@ def batch(dir: str | Path, out: str | Path = "output", jobs: int | None = None, 
     started = time.perf_counter()
     summary = BatchSummary(folder=str(folder), out=str(out))
 
-    found = hash_files(discover(folder), timeout)
-    summary.files = len(found)
+    files = discover(folder)
+    # the local workers start importing now, while the files are hashed, when some file looks new
+    # (a path and size the store has no final result for; the hashes decide what is done)
+    pool = _start_workers(min(jobs, _likely_new(files, out)), work or process_file) if not dask_scheduler else []
     try:
-        _batch_into_store(Store, folder, out, found, jobs, timeout, dask_scheduler, progress, work, summary)
+        found = hash_files(files, timeout)
+        summary.files = len(found)
+        _batch_into_store(Store, folder, out, found, jobs, timeout, dask_scheduler, progress, work, summary, pool)
     except (OSError, sqlite3.Error) as e:  # OUT read-only or full: one line; finished files stay stored
         place = errors.place_error(e, str(out))
         if place is None:
             raise
         raise place from None
+    finally:
+        for w in pool:  # those _run_local did not take (nothing to do, or an error before)
+            if w.proc.is_alive() or not w.conn.closed:
+                w.stop(kill=True)
     summary.by_status = Counter(r["status"] for r in summary.reports)
     summary.seconds = round(time.perf_counter() - started, 2)
     return summary
 
 
+def _likely_new(files: list[InputFile], out: Path) -> int:
+    """How many of ``files`` the store in ``out`` has no final result for, by path and size."""
+    from pipeline.run.store import Store
+
+    known = Store.finished_files(out)
+    n = 0
+    for f in files:
+        try:
+            size = os.stat(f.path).st_size
+        except OSError:
+            continue  # hashing will say what it is
+        n += known.get(f.path) != size
+    return n
+
+
 def _batch_into_store(Store, folder: Path, out: Path, found: list[InputFile], jobs: int, timeout, dask_scheduler,
-                      progress: bool, work, summary: BatchSummary) -> None:
+                      progress: bool, work, summary: BatchSummary, started: list | None = None) -> None:
     with Store.open(out) as store:
         if folder.is_dir():  # files deleted or renamed since the last batch of this folder leave the store
             summary.forgotten = store.forget_missing(os.path.abspath(folder), {f.path for f in found},
@@ -658,7 +696,7 @@ def _batch_into_store(Store, folder: Path, out: Path, found: list[InputFile], jo
             if todo and dask_scheduler:
                 _run_dask(todo, dask_scheduler, timeout, on_result)
             elif todo:
-                _run_local(todo, jobs, timeout, work or process_file, on_result)
+                _run_local(todo, jobs, timeout, work or process_file, on_result, started)
         finally:
             bar.close()
         paths = {f.path for f in found}

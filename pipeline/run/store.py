@@ -201,6 +201,26 @@ class Store:
 
     # ----------------------------------------------------------------------------- writing
 
+    @staticmethod
+    def finished_files(out_dir: str | Path) -> dict[str, int]:
+        """{path: size} of the input files whose content has a final result in the store in
+        ``out_dir`` (read-only; {} when there is no store or it cannot be read): what a batch can
+        guess it will skip before hashing anything."""
+        path = Path(out_dir) / DB_NAME
+        if not path.is_file():
+            return {}
+        try:
+            db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=1)
+            try:
+                marks = ",".join("?" * len(RETRIED))
+                rows = db.execute(f"SELECT f.path, f.size FROM files f JOIN reports r ON r.sha256 = f.sha256 "
+                                  f"WHERE r.status NOT IN ({marks})", RETRIED).fetchall()
+            finally:
+                db.close()
+        except sqlite3.Error:
+            return {}
+        return {p: size for p, size in rows}
+
     def done_shas(self) -> set[str]:
         """sha256s with a final result: skipped by a rerun (timeouts and crashes are retried)."""
         marks = ",".join("?" * len(RETRIED))
