@@ -2,6 +2,7 @@
 versions of the samples and of real corpus files, then a batch of scans run twice.
 
     .venv/bin/python bench/bench_ocr.py engines     # rapidocr vs tesseract: digits, s/page, memory
+    .venv/bin/python bench/bench_ocr.py engines rapidocr 2  # one engine, 2 threads
     .venv/bin/python bench/bench_ocr.py pipeline [0,2]  # scans of the samples + 3 real files vs text
     .venv/bin/python bench/bench_ocr.py batch       # a batch of scans, then the rerun
     .venv/bin/python bench/bench_ocr.py all
@@ -73,7 +74,7 @@ def _engine_child(name: str, images: list[str], dpi: int) -> None:
     print(json.dumps({"load_s": load_s, "pages": out, "peak_mb": peak}))
 
 
-def bench_engines(dpi: int = 300, threads: int = 1) -> list[dict]:
+def bench_engines(dpi: int = 300, threads: int = 1, names: tuple[str, ...] = ("rapidocr", "tesseract")) -> list[dict]:
     import pdfplumber
 
     from scans import render_pages
@@ -95,7 +96,7 @@ def bench_engines(dpi: int = 300, threads: int = 1) -> list[dict]:
         n_pages = len(images)
         rows.append({"engine": "pdfplumber text layer (baseline)", "digits_recall": 1.0, "s_page_wall": base_wall / n_pages,
                      "s_page_cpu": base_cpu / n_pages, "peak_mb": None, "load_s": None})
-        for name in ("rapidocr", "tesseract"):
+        for name in names:
             env = dict(os.environ, GOVAUDIT_OCR_THREADS=str(threads), OMP_THREAD_LIMIT=str(threads))
             proc = subprocess.run([sys.executable, __file__, "_engine", name, str(dpi), *images], capture_output=True,
                                   text=True, env=env, cwd=ROOT)
@@ -223,7 +224,9 @@ if __name__ == "__main__":
         sys.exit(0)
     what = sys.argv[1] if len(sys.argv) > 1 else "all"
     if what in ("engines", "all"):
-        bench_engines()
+        # engines [names] [threads]: e.g. "engines rapidocr 2"
+        names = tuple(sys.argv[2].split(",")) if what == "engines" and len(sys.argv) > 2 else ("rapidocr", "tesseract")
+        bench_engines(threads=int(sys.argv[3]) if what == "engines" and len(sys.argv) > 3 else 1, names=names)
     if what in ("pipeline", "all", "quick"):
         only = [int(i) for i in sys.argv[2].split(",")] if len(sys.argv) > 2 else None  # e.g. "0,2"
         bench_pipeline(quick=what == "quick", only=only)

@@ -201,6 +201,9 @@ class Page(BaseModel):
     ocr_regions: list[BBox] = Field(default_factory=list)
     ocr_spans: list["OcrSpan"] = Field(default_factory=list, repr=False)
     ocr_turns: int = 0
+    # table cells that hold print OCR read as nothing, even when read again alone: a check over
+    # their row or column can only warn (pipeline.check.ocr, "OCR 可能漏读")
+    ocr_unread: list[BBox] = Field(default_factory=list)
 
     def ocr_confidence(self, bbox: BBox, digits_only: bool = True, context: int = 0) -> float | None:
         """The lowest recognition confidence of the OCR characters inside ``bbox`` (centre

@@ -102,6 +102,20 @@ def test_one_read_as_a_dash_is_put_back():
     assert fixed("——详见附件") == "——详见附件" and fixed("1—3月") == "1—3月" and fixed("—") == "—"
 
 
+def test_mu_read_as_zi_in_xiangmu_is_put_back_as_a_guess():
+    # 盐田 p19 at 150 dpi: "项目预算执行率 99.96%" came back as "项自预算执行率" (目 read as 自)
+    from pipeline.read.ocr import GUESSED, _fix_words
+    from pipeline.read.ocr.engines import OcrChar
+
+    def fixed(text):
+        chars = [OcrChar(ch, i, i + 1, 0.98) for i, ch in enumerate(text)]
+        _fix_words(chars)
+        return "".join(c.text for c in chars), min(c.conf for c in chars)
+
+    assert fixed("项自预算执行率99.96%") == ("项目预算执行率99.96%", GUESSED)
+    assert fixed("此项自2024年起执行") == ("此项自2024年起执行", 0.98)
+
+
 def test_speck_before_a_number_is_dropped():
     # 龙华 p19 at 150 dpi with speckle: "执行率为.101.80%" (a number has one point, not two)
     from pipeline.read.ocr import _strip_specks
@@ -112,6 +126,148 @@ def test_speck_before_a_number_is_dropped():
 
     assert read("执行率为.101.80%；") == "执行率为101.80%；" and read("105.58:") == "105.58"
     assert read("1.101.80") == "1.101.80" and read("约.5元") == "约.5元"
+    # 社会工作部 p6 at 200 dpi with speckle: the code 2080506 came back as "2080506-", which left its
+    # row out of the code hierarchy and made two table sums false errors
+    assert read("2080506-") == "2080506" and read("-5.00") == "-5.00" and read("1-3") == "1-3"
+    # 社会工作部 p18 and p21: a speck before a year, and between an amount and its unit
+    assert read("编报绩效目标的.2024年度项目1个") == "编报绩效目标的2024年度项目1个"
+    assert read("拨款支出:307.82.万元，主要") == "拨款支出:307.82万元，主要"
+    assert read("2.1.项目概况") == "2.1.项目概况" and read("2023.5年") == "2023.5年"
+
+
+def test_separators_read_as_other_marks_are_put_back_as_guesses():
+    # 社会工作部 p7 at 200 dpi: 购房补贴 "11.72" came back as "11,72" (not a number: the row was
+    # taken for blank and 住房改革支出 29.42 = 17.70 + 11.72 became a false error)
+    from pipeline.read.ocr import GUESSED, _fix_separators
+    from pipeline.read.ocr.engines import OcrChar
+
+    def fixed(text):
+        chars = [OcrChar(ch, i, i + 1, 0.99) for i, ch in enumerate(text)]
+        _fix_separators(chars)
+        return "".join(c.text for c in chars), min(c.conf for c in chars)
+
+    assert fixed("11,72") == ("11.72", GUESSED) and fixed("16:44") == ("16.44", GUESSED)
+    assert fixed("2.039.49") == ("2,039.49", GUESSED)
+    assert fixed("1,234") == ("1,234", 0.99) and fixed("1,234.56") == ("1,234.56", 0.99)
+    assert fixed("3，456.00") == ("3,456.00", 0.99)
+
+
+def test_upright_landscape_table_is_not_turned():
+    """社会工作部 p7, a landscape page whose wide table's column rules make its ink look sideways:
+    the detector's lines run across, so it stays upright (it was turned and read transposed)."""
+    import numpy as np
+
+    from pipeline.read.ocr import _best_turn
+    from pipeline.read.ocr import image as im
+    from pipeline.read.ocr.engines import get_engine
+
+    grey, _ = _grid_image()
+    grey = np.pad(grey, ((0, 300), (0, 900)), constant_values=255)  # landscape, table at the top
+    assert _best_turn(get_engine(), grey, im.ink(grey)) == 0
+    turned = im.turn(grey, 1)
+    assert _best_turn(get_engine(), turned, im.ink(turned)) == 3  # a quarter turn back
+
+
+# ----------------------------------------------------------------------------- cells detection missed
+
+# a small ruled table drawn at 300 dpi: rows of (label, this year, last year)
+GRID_ROWS = [("项目", "本年", "上年"), ("合计", "30.75", "28.00"), ("基本支出", "18.50", "16.00"),
+             ("项目支出", "12.25", "12.00")]
+
+
+def _grid_image(specks_in_last_cell: bool = False):
+    """The table of GRID_ROWS as a grey page image (300 dpi), with the cell positions (pixels); the
+    last column of the last row holds only speckle noise when ``specks_in_last_cell``."""
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    img = Image.new("L", (1500, 700), 255)
+    d = ImageDraw.Draw(img)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 42)  # 10 pt at 300 dpi
+    xs, ys = [100, 600, 1000, 1400], [100, 220, 340, 460, 580]
+    for x in xs:
+        d.rectangle([x, ys[0], x + 3, ys[-1] + 3], fill=0)
+    for y in ys:
+        d.rectangle([xs[0], y, xs[-1] + 3, y + 3], fill=0)
+    cells = {}
+    for i, row in enumerate(GRID_ROWS):
+        for j, text in enumerate(row):
+            cells[(i, j)] = (xs[j], ys[i], xs[j + 1], ys[i + 1])
+            if specks_in_last_cell and (i, j) == (3, 2):
+                continue
+            d.text(((xs[j] + xs[j + 1]) / 2, (ys[i] + ys[i + 1]) / 2), text, fill=0, font=font, anchor="mm")
+    a = np.asarray(img).copy()
+    if specks_in_last_cell:
+        x0, y0, x1, y1 = cells[(3, 2)]
+        rng = np.random.default_rng(1)
+        for _ in range(25):
+            y, x = rng.integers(y0 + 12, y1 - 12), rng.integers(x0 + 12, x1 - 12)
+            a[y:y + 2, x:x + 2] = 0
+    return a, cells
+
+
+class _Blind:
+    """The real engine, except that detection misses whatever lies in ``lost`` (pixel boxes)."""
+
+    name = "blind"
+
+    def __init__(self, lost):
+        from pipeline.read.ocr.engines import get_engine
+
+        self.engine, self.lost = get_engine("rapidocr"), lost
+
+    def read(self, image):
+        def inside(ln):
+            cx, cy = (ln.box[0] + ln.box[2]) / 2, (ln.box[1] + ln.box[3]) / 2
+            return any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in self.lost)
+        return [ln for ln in self.engine.read(image) if not inside(ln)]
+
+    def recognize(self, image, boxes):
+        return self.engine.recognize(image, boxes)
+
+
+def test_cell_missed_by_detection_is_read_again():
+    """Detection leaves a number's cell empty (a faint or speckled cell on a reduced copy of the
+    page): the cell holds ink, so it is read again, and the number is back in its cell with its
+    recognition confidence; a cell holding only specks is not read."""
+    import numpy as np
+
+    from pipeline.read.ocr import ocr_image
+
+    grey, cells = _grid_image()
+    lost = cells[(3, 1)]  # 12.25
+    got = ocr_image(np.dstack([grey] * 3), 300, _Blind([lost]))
+    k = 72 / 300
+    inside = [c for c in got.chars if lost[0] * k <= (c["x0"] + c["x1"]) / 2 <= lost[2] * k
+              and lost[1] * k <= (c["top"] + c["bottom"]) / 2 <= lost[3] * k]
+    assert "".join(c["text"] for c in inside) == "12.25"
+    assert all(c["conf"] > 0.9 for c in inside) and got.recovered == 1 and got.unread == []
+
+    grey, cells = _grid_image(specks_in_last_cell=True)
+    got = ocr_image(np.dstack([grey] * 3), 300, _Blind([]))
+    assert got.recovered == 0 and got.unread == []
+
+
+def test_cell_read_again_lands_in_the_table(tmp_path, monkeypatch):
+    """Through ingestion: the scanned table's lost cell is a cell of the Table again."""
+    import io
+
+    import img2pdf
+    from PIL import Image
+
+    from pipeline.read.ingest import load
+    from pipeline.read.ocr import engines
+
+    grey, cells = _grid_image()
+    buf = io.BytesIO()
+    Image.fromarray(grey).save(buf, "PNG", dpi=(300, 300))
+    pdf = tmp_path / "grid.pdf"
+    pdf.write_bytes(img2pdf.convert(buf.getvalue(), layout_fun=img2pdf.get_fixed_dpi_layout_fun((300, 300))))
+    monkeypatch.setitem(engines._LOADED, "rapidocr", _Blind([cells[(3, 1)], cells[(1, 2)]]))  # 12.25, 28.00
+    doc = load(pdf, cross_check=False)
+    table = _table_on(doc)
+    assert table is not None
+    assert [[c.text for c in r.cells] for r in table.rows] == [list(r) for r in GRID_ROWS]
 
 
 # ----------------------------------------------------------------------------- page selection
@@ -205,6 +361,37 @@ def test_low_confidence_turns_an_error_into_a_warning(docs):
     doubtful = failed()
     doubt_errors([doubtful], doc)
     assert doubtful.severity == "warning" and LOW_CONFIDENCE in doubtful.message and "0.41" in doubtful.message
+
+
+def test_cell_with_unread_print_turns_an_error_into_a_warning(docs):
+    """A cell of the table holds print that OCR could not read (``Page.ocr_unread``): a failed
+    check in its column is a warning naming OCR 可能漏读; one elsewhere stays an error."""
+    from pipeline.check.ocr import MAYBE_MISSED, doubt_errors
+    from pipeline.schema import CheckResult, Evidence
+
+    doc = docs["degraded"].model_copy(deep=True)
+    page = doc.pages[0]
+    for s in page.ocr_spans:
+        s.chars = [(x0, x1, 0.99) for x0, x1, _ in s.chars]  # every digit read with confidence
+    table = _table_on(doc)  # yantian p10 表1-3: 二级项目名称 | 指标金额 | 计划金额 | 已支付金额 | 执行率
+    total, below, elsewhere_cell = table.rows[1].cells[1], table.rows[2].cells[1], table.rows[4].cells[2]
+    assert (total.text, below.text) == ("155.20", "92.48")
+
+    def failed():
+        return CheckResult(rule="t", kind="table_sum", outcome="fail", severity="error", message="合计不符",
+                           evidence=[Evidence(page=1, bbox=total.bbox, quote=total.text, value_text=total.text)])
+
+    sure = failed()
+    doubt_errors([sure], doc)
+    assert sure.severity == "error"
+    page.ocr_unread = [elsewhere_cell.bbox]  # neither its row nor its column
+    elsewhere = failed()
+    doubt_errors([elsewhere], doc)
+    assert elsewhere.severity == "error"
+    page.ocr_unread.append(below.bbox)  # the cell under the total
+    missed = failed()
+    doubt_errors([missed], doc)
+    assert missed.severity == "warning" and MAYBE_MISSED in missed.message
 
 
 def test_mixed_pdf_reads_only_the_scanned_page(scans):

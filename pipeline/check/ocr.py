@@ -7,6 +7,10 @@ error becomes a warning that says so ("OCR 置信度低"), naming the page, the 
 confidence, so the auditor looks at the crop (the evidence box on the page image) before
 believing it. The few characters read just before the number (the words naming it) are doubted
 with it. A number on an OCR'd page whose characters cannot be found again is doubtful too.
+
+Likewise a failed check becomes a warning ("OCR 可能漏读") when a cell of its table, in the row or
+column of its evidence, holds print that OCR could not read at all (the reading stage reads such
+cells again and keeps those still empty): the number the check missed may be printed there.
 """
 from __future__ import annotations
 
@@ -17,6 +21,8 @@ from pipeline.schema import CheckResult, Evidence, Report
 # clean print at 0.99+; a digit under a seal or smudge drops to 0.5-0.9 (bench/README.md).
 DOUBTFUL = 0.95
 LOW_CONFIDENCE = "OCR 置信度低"
+# a table cell in the row or column of a failed check holds print that OCR read as nothing
+MAYBE_MISSED = "OCR 可能漏读"
 # the characters read just before a number name it ("四季度…为 33.32%"): a doubtful word there
 # (季 read as 李) can give a number the wrong meaning, so they are doubted with its digits
 CONTEXT = 12
@@ -72,3 +78,45 @@ def doubt_errors(results: list[CheckResult], doc: Document | None) -> None:
             what = "；".join(f"第{ev.page}页“{ev.value_text or ev.label or ''}”{conf:.2f}" for ev, conf in doubtful[:3])
             r.severity = "warning"
             r.message = f"{LOW_CONFIDENCE}（{what}），请对照原件核实：{r.message}"
+            continue
+        missed = unread_cells(pages, doc, r.evidence)
+        if missed:
+            page, box = missed[0]
+            r.severity = "warning"
+            r.message = (f"{MAYBE_MISSED}（第{page}页表格中 {box[0]:.0f},{box[1]:.0f} 处的单元格有字迹但未读出），"
+                         f"请对照原件核实：{r.message}")
+
+
+def unread_cells(pages: dict, doc: Document, evidence: list[Evidence]) -> list[tuple[int, tuple]]:
+    """Cells of the evidence's table, in the row or the column of one of its cells, that hold
+    print OCR read as nothing (``Page.ocr_unread``, see pipeline.read.ocr): a number the check did
+    not see may be printed there."""
+    out = []
+    for ev in evidence:
+        pg = pages.get(ev.page)
+        if pg is None:
+            continue
+        unread = pg.ocr_unread
+        if not unread:
+            continue
+        area = _table_area(doc, ev)
+        if area is None:
+            continue
+        for u in unread:
+            cx, cy = (u[0] + u[2]) / 2, (u[1] + u[3]) / 2
+            if not (area[0] <= cx <= area[2] and area[1] <= cy <= area[3]):
+                continue
+            if ev.bbox[0] <= cx <= ev.bbox[2] or ev.bbox[1] <= cy <= ev.bbox[3]:
+                if (ev.page, u) not in out:
+                    out.append((ev.page, u))
+    return out
+
+
+def _table_area(doc: Document, ev: Evidence):
+    """The box, on the evidence's page, of the table whose row holds the evidence."""
+    cx, cy = (ev.bbox[0] + ev.bbox[2]) / 2, (ev.bbox[1] + ev.bbox[3]) / 2
+    for t in doc.tables:
+        rows = [r.bbox for r in t.rows if r.page == ev.page and r.bbox]
+        if any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in rows):
+            return (min(b[0] for b in rows), min(b[1] for b in rows), max(b[2] for b in rows), max(b[3] for b in rows))
+    return None

@@ -29,7 +29,7 @@ __all__ = ["MODES", "OcrCache", "OcrReader", "PageOcr", "ocr_image"]
 
 DPI = 300  # the recogniser scales each line to 48 px: 10.5 pt print at 300 dpi is read at full detail (at
 # 200 dpi 季 came back as 李 on a clean page); detection runs on a ~1280 px copy, so the cost barely grows
-VERSION = "10"  # bump when the output of a cached page would change
+VERSION = "11"  # bump when the output of a cached page would change
 
 
 class OcrCache(Protocol):
@@ -47,6 +47,8 @@ class PageOcr:
     spans: list[dict] = field(default_factory=list)  # one per text line: bbox, text, conf, chars
     width: float = 0.0  # page size after turning (whole pages)
     height: float = 0.0
+    recovered: int = 0  # lines read again in table cells detection had left empty (cells.py)
+    unread: list[list[float]] = field(default_factory=list)  # cells holding print that OCR read as nothing
     turns: int = 0  # quarter turns clockwise applied to the scan
     skew: float = 0.0  # degrees removed
     seconds: float = 0.0
@@ -67,6 +69,7 @@ def ocr_image(rgb, dpi: int, engine=None, offset: tuple[float, float] = (0.0, 0.
     """OCR one RGB image (a page or a region of one rendered at ``dpi``); ``offset``: where its
     top-left corner sits on the page, in points."""
     from pipeline.read.ocr import image as im
+    from pipeline.read.ocr.cells import recover
     from pipeline.read.ocr.engines import get_engine
 
     eng = engine or get_engine()
@@ -74,17 +77,23 @@ def ocr_image(rgb, dpi: int, engine=None, offset: tuple[float, float] = (0.0, 0.
     binary = im.ink(grey)
     turns = 0
     if straighten and im.sideways(binary):
-        turns = _best_turn(eng, grey)
+        turns = _best_turn(eng, grey, binary)
         grey, binary = im.turn(grey, turns), im.turn(binary, turns)
     skew = im.skew_angle(binary) if straighten else 0.0
     if abs(skew) >= 0.2:
         grey = im.rotate(grey, skew)
         binary = im.ink(grey)
     horiz, vert = im.ruled_lines(im.line_ink(grey), dpi)
-    lines = eng.read(im.erase(grey, horiz + vert, pad=2))
+    erased = im.erase(grey, horiz + vert, pad=2)
+    lines = eng.read(erased)
+    # table cells that detection left empty but that hold print are read again (cells.py)
+    more, unread = recover(eng, erased, lines, horiz, vert, dpi)
+    lines += more
     k = 72.0 / dpi
     ox, oy = offset
-    out = PageOcr(width=grey.shape[1] * k, height=grey.shape[0] * k, turns=turns, skew=round(skew, 2))
+    out = PageOcr(width=grey.shape[1] * k, height=grey.shape[0] * k, turns=turns, skew=round(skew, 2),
+                  recovered=len(more), unread=[[round(v * k + o, 2) for v, o in zip(b, (ox, oy, ox, oy))]
+                                               for b in unread])
     for x0, y0, x1, y1 in horiz:
         y = (y0 + y1) / 2 * k + oy
         out.edges.append(_edge(x0 * k + ox, y, x1 * k + ox, y, "h"))
@@ -113,6 +122,7 @@ def ocr_image(rgb, dpi: int, engine=None, offset: tuple[float, float] = (0.0, 0.
                 a.x1 = b.x0 = (a.x1 + b.x0) / 2
         _fix_separators(read)
         _fix_one(read)
+        _fix_words(read)
         read = _strip_specks(read)
         for c in read:
             x0, x1 = c.x0 * k + ox, c.x1 * k + ox
@@ -133,9 +143,10 @@ GUESSED = 0.5  # the confidence of a character we corrected: doubtful by constru
 def _fix_separators(chars) -> None:
     """Separators inside a number that OCR read as another mark are put back: a full-width comma
     before three digits is a thousands separator (the same mark, another glyph class); a colon
-    between digits ("16:44" in a money column) is a decimal point, and a point followed by three
-    digits and another point ("2.039.49") a thousands separator: these two are guesses, marked
-    doubtful (GUESSED), so a check resting on them can only warn."""
+    between digits ("16:44" in a money column) or a comma before the last two ("11,72") is a
+    decimal point, and a point followed by three digits and another point ("2.039.49") a
+    thousands separator: these are guesses, marked doubtful (GUESSED), so a check resting on
+    them can only warn."""
     text = [c.text for c in chars]
     _fix_quotes(chars)
 
@@ -148,6 +159,10 @@ def _fix_separators(chars) -> None:
             continue
         if c.text == "，" and digits(i + 1, 3) and not digits(i + 4, 1):
             c.text = text[i] = ","
+        elif (c.text in ",，" and digits(i + 1, 2) and not digits(i + 3, 1)
+              and not (i + 3 < len(text) and text[i + 3] in ",.，")):
+            c.text, c.conf = ".", min(c.conf, GUESSED)  # "11,72": a comma before two digits ends a number
+            text[i] = "."
         elif c.text in ":：" and text[i + 1].isdigit():
             c.text, c.conf = ".", min(c.conf, GUESSED)
             text[i] = "."
@@ -157,27 +172,33 @@ def _fix_separators(chars) -> None:
 
 
 _SPECK = set(".:：·,'`、。，")
+_TRAILING = set("-－_~")
 _NUMBER = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?%?$")
 
 
 def _strip_specks(chars):
     """A speck of noise read as a point or colon at either end of a number standing alone (a
-    table cell: "105.58:", ":62.63", "2.71.") is dropped."""
+    table cell: "105.58:", ":62.63", "2.71."), or as a hyphen after it ("2080506-": a number
+    never ends with one; before it, it is a minus), is dropped."""
     i, j = 0, len(chars)
     while j - i > 1 and chars[i].text in _SPECK:
         i += 1
-    while j - i > 1 and chars[j - 1].text in _SPECK:
+    while j - i > 1 and (chars[j - 1].text in _SPECK or chars[j - 1].text in _TRAILING):
         j -= 1
     if (i, j) != (0, len(chars)) and _NUMBER.match("".join(c.text for c in chars[i:j])):
         return chars[i:j]
-    # inside a line: a point before a number that has its own decimal point ("执行率为.101.80%")
-    # is a speck, as a number has one point and does not begin with it
+    # inside a line: a point before a number that has its own decimal point ("执行率为.101.80%") or
+    # before a year ("编报绩效目标的.2024年度"), or after a number that has its own, against its
+    # unit ("支出:307.82.万元"), is a speck: a number has one point, does not begin with it, and a
+    # year has none
     text = "".join(c.text for c in chars)
-    specks = {m.start() for m in _LEADING_POINT.finditer(text)} if len(text) == len(chars) else set()
+    specks = set()
+    if len(text) == len(chars):
+        specks = {m.start(1 if m.group(1) else 2) for m in _POINT_SPECK.finditer(text)}
     return [c for k, c in enumerate(chars) if k not in specks] if specks else chars
 
 
-_LEADING_POINT = re.compile(r"(?<![\d.])[.·](?=\d[\d,]*\.\d)")
+_POINT_SPECK = re.compile(r"(?<![\d.])([.·])(?=\d[\d,]*\.\d|\d{4}年)|\d\.\d+([.·])(?=[万亿千百]?元)")
 
 
 def _cjk(ch: str) -> bool:
@@ -214,17 +235,44 @@ def _fix_one(chars) -> None:
             c.text = "一"
 
 
-def _best_turn(eng, grey) -> int:
-    """A sideways page: a quarter turn clockwise or counter-clockwise, whichever reads better on
-    a strip of the page (recognition confidence times characters read)."""
+# 目 read as 自 (one stroke apart): "项自" is no word of a budget report where "项目" is among the
+# most frequent; put back before the words 项目 is printed with (项目预算执行率, 项目支出…), as a guess
+_MU_NEXT = set("预支资执绩名完实管库经")
+
+
+def _fix_words(chars) -> None:
+    for i in range(1, len(chars) - 1):
+        if chars[i].text == "自" and chars[i - 1].text == "项" and chars[i + 1].text in _MU_NEXT:
+            chars[i].text, chars[i].conf = "目", min(chars[i].conf, GUESSED)
+
+
+def _best_turn(eng, grey, binary) -> int:
+    """A page whose ink runs top to bottom (:func:`image.sideways`): upright after all when most
+    of the text the detector finds runs across (the column rules of a wide landscape table make
+    an upright page look sideways: 社会工作部 p7 was read transposed); else a quarter turn
+    clockwise or counter-clockwise, whichever reads better (recognition confidence times
+    characters read) on the largest lines found, turned with the page. An engine without a
+    detector of its own reads the most inked quarter of the page, unturned or turned either way."""
     from pipeline.read.ocr import image as im
 
-    best, best_score = 1, -1.0
-    for turns in (1, 3):
-        g = im.turn(grey, turns)
-        h = g.shape[0]
-        strip = g[int(h * 0.3): int(h * 0.55)]
-        score = sum(c.conf for ln in eng.read(strip) for c in ln.chars)
+    if hasattr(eng, "detect") and hasattr(eng, "recognize"):
+        boxes = eng.detect(grey)
+        area = lambda b: (b[2] - b[0]) * (b[3] - b[1])  # noqa: E731
+        down = [b for b in boxes if b[2] - b[0] < b[3] - b[1]]
+        if sum(map(area, boxes)) - sum(map(area, down)) >= sum(map(area, down)):
+            return 0
+        sample = sorted(down, key=area, reverse=True)[:8]
+        h, w = grey.shape[:2]
+        turned = {1: [(h - b[3], b[0], h - b[1], b[2]) for b in sample],  # (x, y) -> (h - y, x)
+                  3: [(b[1], w - b[2], b[3], w - b[0]) for b in sample]}  # (x, y) -> (y, w - x)
+        scores = {t: sum(c.conf for ln in eng.recognize(im.turn(grey, t), turned[t]) for c in ln.chars)
+                  for t in (1, 3)}
+        return max(scores, key=scores.get)
+    best, best_score = 0, -1.0
+    for turns in (0, 1, 3):
+        g, b = im.turn(grey, turns), im.turn(binary, turns)
+        top, bottom = im.inked_band(b, 0.25)
+        score = sum(c.conf for ln in eng.read(g[top:bottom]) for c in ln.chars)
         if score > best_score:
             best, best_score = turns, score
     return best
@@ -358,6 +406,8 @@ class OcrReader:
             pg.ocr_regions = [tuple(b) for b in self.regions[pg.number]]
             pg.ocr_spans = [OcrSpan(bbox=tuple(s["bbox"]), text=s["text"], conf=s["conf"],
                                     chars=[tuple(c) for c in s["chars"]]) for s in self.spans(pg.number)]
+            # table cells holding print that OCR read as nothing: a check over them can only warn
+            pg.ocr_unread = [tuple(b) for got in results for b in got.unread]
             pg.ocr_turns = results[0].turns if pg.number in self.whole else 0
         if timings is not None:
             timings["ocr"] = timings.get("ocr", 0.0) + self.seconds

@@ -8,7 +8,10 @@ confidences out. Both run offline:
 - ``tesseract``: Debian's tesseract-ocr with ``chi_sim`` (the binary, TSV output); word
   confidence spread over the word's characters. Kept for comparison (bench/bench_ocr.py).
 
-Add an engine: a class with ``name`` and ``read(image) -> list[OcrLine]``, listed in ``ENGINES``.
+Add an engine: a class with ``name`` and ``read(image) -> list[OcrLine]``, listed in ``ENGINES``;
+optionally ``detect(image)`` (line boxes alone: choosing a page's turn) and ``recognize(image,
+boxes)`` (recognition alone on given boxes: table cells the detection left empty, cells.py),
+which rapidocr has and tesseract does without (its ``read`` of a crop is used instead).
 """
 from __future__ import annotations
 
@@ -50,10 +53,15 @@ class Engine(Protocol):
 class RapidEngine:
     name = "rapidocr"
     # pixels of the longer side of the page copy given to the detector (GOVAUDIT_OCR_DET_SIDE: to
-    # measure others). 960 (the detector then works at ~1040 x 736) is a third cheaper and finds
-    # every number of bench engines, but on a 200-dpi speckled table page (社会工作部 p6) it lost a
-    # cell and a table sum became a false error: kept at 1280
-    DET_SIDE = int(os.environ.get("GOVAUDIT_OCR_DET_SIDE") or 1280)
+    # measure others). At 960 the detector works at ~1040 x 736 (it brings the short side up to
+    # 736), a third cheaper than 1280 with the same numbers found (bench/README.md); a cell it
+    # misses is read again (cells.py)
+    DET_SIDE = int(os.environ.get("GOVAUDIT_OCR_DET_SIDE") or 960)
+    # each line is scaled to 48 px high and padded on the right to REC_WIDTH px at least
+    # (GOVAUDIT_OCR_REC_WIDTH): 48 pads it only to its own width; the package's 320 made a short
+    # cell cost as much as a line of seven characters, and read a seal's fragment as 圳
+    REC_WIDTH = int(os.environ.get("GOVAUDIT_OCR_REC_WIDTH") or 48)
+    REC_BATCH = int(os.environ.get("GOVAUDIT_OCR_REC_BATCH") or 1)
 
     def __init__(self, threads: int | None = None):
         from rapidocr_onnxruntime import RapidOCR
@@ -68,22 +76,54 @@ class RapidEngine:
             kw.update(det_use_cuda=True, rec_use_cuda=True, cls_use_cuda=True)
         # pages are straightened before OCR: the per-line 180° classifier is not needed
         self.ocr = RapidOCR(**kw, use_cls=False)
-        self.ocr.text_rec.rec_batch_num = 1
+        self.ocr.text_rec.rec_batch_num = self.REC_BATCH
+        self.ocr.text_rec.rec_image_shape = [3, 48, self.REC_WIDTH]
 
     def read(self, image: np.ndarray) -> list[OcrLine]:
         """Detection on the page scaled to about ``DET_SIDE`` pixels (text lines stay 12+ px
         high, and it is several times cheaper than at full size), recognition on crops of the
         full-size image, one line at a time (batches pad every line to the widest)."""
-        import cv2
-
         img = np.dstack([image] * 3) if image.ndim == 2 else image
-        scale = min(1.0, self.DET_SIDE / max(img.shape[:2]))
-        small = cv2.resize(img, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else img
+        small, scale = self._small(img)
         boxes, _ = self.ocr.text_det(small)
         if boxes is None or len(boxes) == 0:
             return []
         boxes = [np.asarray(b, dtype=np.float32) / scale for b in self.ocr.sorted_boxes(boxes)]
-        crops = self.ocr.get_crop_img_list(img, boxes)
+        return self._recognise(self.ocr.get_crop_img_list(img, boxes), boxes)
+
+    def detect(self, image: np.ndarray) -> list[tuple[float, float, float, float]]:
+        """Text detection alone, on the page scaled as in :meth:`read`: the boxes (x0, top, x1,
+        bottom; pixels of ``image``) of the lines of text, whichever way they run."""
+        img, scale = self._small(image)
+        boxes, _ = self.ocr.text_det(img)
+        if boxes is None or len(boxes) == 0:
+            return []
+        return [(float(b[:, 0].min() / scale), float(b[:, 1].min() / scale), float(b[:, 0].max() / scale),
+                 float(b[:, 1].max() / scale)) for b in np.asarray(boxes, dtype=np.float32)]
+
+    def _small(self, image: np.ndarray):
+        import cv2
+
+        img = np.dstack([image] * 3) if image.ndim == 2 else image
+        scale = min(1.0, self.DET_SIDE / max(img.shape[:2]))
+        return (cv2.resize(img, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else img), scale
+
+    def recognize(self, image: np.ndarray, boxes: list[tuple[float, float, float, float]]) -> list[OcrLine]:
+        """Recognition alone, one line per box (x0, top, x1, bottom; pixels of ``image``, upright;
+        a box may reach past the image, which is white there): for text the detector missed."""
+        crops, quads = [], []
+        h, w = image.shape[:2]
+        for x0, top, x1, bottom in boxes:
+            x0, top, x1, bottom = (int(round(v)) for v in (x0, top, x1, bottom))
+            crop = np.full((bottom - top, x1 - x0), 255, dtype=np.uint8)
+            a, b, c, d = max(x0, 0), max(top, 0), min(x1, w), min(bottom, h)
+            if a < c and b < d:
+                crop[b - top: d - top, a - x0: c - x0] = image[b:d, a:c] if image.ndim == 2 else image[b:d, a:c, 0]
+            crops.append(np.dstack([crop] * 3))
+            quads.append(np.array([[x0, top], [x1, top], [x1, bottom], [x0, bottom]], dtype=np.float32))
+        return self._recognise(crops, quads) if crops else []
+
+    def _recognise(self, crops: list[np.ndarray], boxes: list[np.ndarray]) -> list[OcrLine]:
         rec, _ = self.ocr.text_rec(crops, True)
         detailed = self.ocr.cal_rec_boxes(crops, boxes, rec)
         lines = []

@@ -82,6 +82,15 @@ def sideways(binary: np.ndarray) -> bool:
     return rhythm(cols) > 1.25 * rhythm(rows)
 
 
+def inked_band(binary: np.ndarray, share: float) -> tuple[int, int]:
+    """The rows (top, bottom) of the band of ``share`` of the page's height holding most ink."""
+    h = binary.shape[0]
+    n = max(int(h * share), 1)
+    rows = np.concatenate([[0.0], np.cumsum((binary > 0).sum(axis=1, dtype=np.float64))])
+    top = int(np.argmax(rows[n:] - rows[:-n])) if h > n else 0
+    return top, min(top + n, h)
+
+
 def skew_angle(binary: np.ndarray, limit: float = 3.0) -> float:
     """The small rotation (degrees) that makes text lines level: the angle whose row profile of
     ink is sharpest (largest variance), searched coarse then fine within ±``limit``."""
