@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from pipeline.document import BBox, Source
+from pipeline.document import BBox, CrossCheck, Source
 
 ReportType = Literal["performance_self_evaluation", "final_accounts", "budget", "unknown"]
 Severity = Literal["error", "warning"]
@@ -80,6 +80,9 @@ class CheckResult(BaseModel):
     interval: tuple[float, float] | None = None  # the recomputed interval
     stated_interval: tuple[float, float] | None = None
     evidence: list[Evidence] = Field(default_factory=list)
+    # a failed table check read again before it was called an error: the other reading's verdict
+    # on each page of its table it rests on (pipeline.check.second_reading)
+    second_reading: list[CrossCheck] = Field(default_factory=list)
 
 
 class Finding(BaseModel):

@@ -41,6 +41,11 @@ def test_the_page_image_agrees_on_the_samples_true_table_errors():
     verdicts = [c for t in doc.tables for c in t.cross_check if c.reason == "check_failed"]
     assert verdicts and {(c.reader, c.verdict) for c in verdicts} == {("page_image", "agrees")}
     assert all(c.ours == c.other for c in verdicts)
+    # and in the report, on each failed table check (its JSON: checks[].second_reading)
+    failed = [c for c in report.checks if c.outcome == "fail" and c.kind.startswith("table_")]
+    assert failed and all(c.second_reading and {v.verdict for v in c.second_reading} == {"agrees"} for c in failed)
+    assert '"second_reading":[{"page":14,"reason":"check_failed","verdict":"agrees","reader":"page_image"' in \
+        report.model_dump_json()
 
 
 def test_another_grid_makes_the_error_a_warning(monkeypatch):

@@ -8,8 +8,9 @@ joined into a lattice the way camelot's lattice parser does. Where the image sho
 (rows × columns), our structure is in doubt and the error becomes a warning that says so
 (结构存疑); where it shows the same grid, or no lattice, or the page cannot be compared (a rotated
 page, a file pdfium cannot render), the error stands. A page read by OCR is not read again: its
-grid already is the image's. The verdicts stay on the table (``Table.cross_check``, reader
-``page_image``) as structured data.
+grid already is the image's. The verdicts stay as structured data on the table
+(``Table.cross_check``, reader ``page_image``) and on the check in the report
+(``checks[].second_reading``).
 
 Until issue 18 camelot gave this reading. Only its grid ever counted (its cell texts are placed by
 its own PDF parser, which misplaces characters of fonts with a huge FontBBox: the yantian sample
@@ -51,6 +52,7 @@ def _reread(failed: list[CheckResult], doc: Document, path: str) -> None:
         if not pages:
             continue
         verdicts = second_reading(path, table, pages=pages, read=read)
+        r.second_reading = [v.model_copy() for v in verdicts]
         doubt = [v for v in verdicts if v.verdict == "grid_differs"]
         if doubt:
             r.severity = "warning"
