@@ -260,8 +260,8 @@ def discover(folder: str | Path) -> list[InputFile]:
 
 def _hash(f: InputFile) -> dict:
     """size and sha256 of a regular file, or status and message: a FIFO, socket or device (also
-    behind a symlink) is refused before anything reads it (pipeline.read.ingest.open_regular)."""
-    from pipeline.read.ingest import open_regular
+    behind a symlink) is refused before anything reads it (pipeline.read.files.open_regular)."""
+    from pipeline.read.files import open_regular
 
     try:
         fd = open_regular(Path(f.path))
