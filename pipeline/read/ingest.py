@@ -522,7 +522,6 @@ def _paragraphs(flow, pages: list[Page]):
     margins = _page_margins(flow, pages)
     paragraphs: list[Paragraph] = []
     current: list[Line] = []
-    prev_item = None  # the previous flow object (Line or Table)
 
     def flush():
         if current:
@@ -535,13 +534,11 @@ def _paragraphs(flow, pages: list[Page]):
         if isinstance(obj, Table):
             flush()
             obj.after_paragraph = len(paragraphs) - 1
-            prev_item = obj
             continue
         line: Line = obj
         if current and _starts_new(current[-1], line, margins):
             flush()
         current.append(line)
-        prev_item = line
     flush()
     return paragraphs, flow
 
