@@ -228,6 +228,46 @@ def test_row_total_against_basic_and_project_columns():
     assert all(c.outcome == "pass" for c in r.checks if c.kind == "row_sum")
 
 
+def test_digits_that_are_no_number_leave_the_row_unsummed():
+    """Two cells read as one ("3,1206,351,000": seen on an OCR'd 万里街道 page turned 90°) are digits
+    but no number: the row is not added up (neither a crash nor a part taken as 0), the others are."""
+    from pipeline.api import build_report
+    from pipeline.check.validate import validate
+
+    doc = document(str(SIFAJU)).model_copy(deep=True)  # the cached one is shared
+
+    def amounts(page):  # the 行政运行 row: 合计 14,348,853.34 | 基本 14,348,853.34 | 项目 64,840,547.00
+        row = next(r for t in doc.tables for r in t.body if r.page == page and r.cells and "行政运行" in r.raw)
+        return [c for c in row.cells if c.text.replace(",", "").replace(".", "").isdigit() and "." in c.text]
+
+    amounts(11)[2].text = "3,1206,351,000"  # a part (项目支出): was taken as 0
+    amounts(14)[0].text = "3,1206,351,000"  # the total (合计): was a TypeError
+    r = validate(build_report(doc), doc)
+    rows = {c.rule for c in r.checks if c.kind == "row_sum"}
+    assert len(rows) >= 38
+    assert not rows & {"budget.row_sum.expenditure_budget.行政运行", "budget.row_sum.gpb_budget.行政运行"}
+
+
+def test_a_check_family_that_fails_is_a_result_not_a_lost_file(monkeypatch):
+    """A bug of ours in one family on an unforeseen reading: that family says it could not run
+    (coverage names it), the others still run and the report is kept."""
+    from pipeline.api import build_report
+    from pipeline.check import validate as v
+
+    def budget_checks(ctx):
+        raise TypeError("unsupported operand type(s) for +: 'NoneType' and 'float'")
+
+    monkeypatch.setattr(v, "CHECKS", tuple(budget_checks if f.__name__ == "budget_checks" else f for f in v.CHECKS))
+    doc = document(str(SIFAJU)).model_copy(deep=True)  # the cached one is shared
+    r = v.validate(build_report(doc), doc)
+    broken = [c for c in r.checks if c.rule == "budget.could_not_run"]
+    assert len(broken) == 1 and broken[0].outcome == "insufficient_data" and "TypeError" in broken[0].message
+    assert any(n.what.startswith("budget") and "未能运行" in n.reason for n in r.coverage.not_checked)
+    # the table family still ran: sifaju's two 项目支出 column errors (above) are there
+    assert {f.rule for f in r.findings if f.rule.startswith("table_sum")} == \
+        {"table_sum.p11.司法.支出预算项目支出", "table_sum.p14.司法.一般公共预算支出项目支出"}
+
+
 def test_irregular_structure_that_balances_no_reading_is_a_warning():
     """A 项 row whose misprinted code and wrong amount leave both readings unbalanced: 结构存疑."""
     from pipeline.api import build_report

@@ -421,8 +421,13 @@ def _row_sums(ctx: Context, scope: str, cfg: dict) -> list[CheckResult]:
             for row in t.body:
                 if max(jt, *jp) >= len(row.cells) or not is_numeric(row.cells[jt].text):
                     continue
-                total = Interval.printed(*parse_number(row.cells[jt].text))
+                stated = parse_number(row.cells[jt].text)
                 parts = [parse_number(row.cells[j].text) if is_numeric(row.cells[j].text) else None for j in jp]
+                if stated is None or any(p is None and is_numeric(row.cells[j].text) for p, j in zip(parts, jp)):
+                    # digits that are no number ("3,1206,351,000": two cells read as one, by OCR or
+                    # a cut row): this row cannot be added up, and a blank is not a zero here
+                    continue
+                total = Interval.printed(*stated)
                 acc = Interval.exact(0.0)
                 for p in parts:
                     acc = acc + (Interval.printed(*p) if p else Interval.exact(0.0))

@@ -32,7 +32,7 @@ def validate(report: Report, doc: Document | None = None) -> Report:
     ctx = Context.of(report, doc)
     results: list[CheckResult] = []
     for check in CHECKS:
-        results.extend(check(ctx))
+        results.extend(_run_family(check, ctx))
     reread_failed_tables(results, doc)  # a failed table check: camelot's reading first (结构存疑)
     attach_confidence(report, doc)  # OCR: an error resting on a doubtful digit is a warning
     doubt_errors(results, doc)
@@ -43,6 +43,23 @@ def validate(report: Report, doc: Document | None = None) -> Report:
                                recomputed=r.recomputed, interval=r.interval, evidence=r.evidence) for r in failed]
     report.coverage = coverage(results, ctx)
     return add_problems(report)  # findings on the same printed numbers: one problem
+
+
+def _run_family(check, ctx: Context) -> list[CheckResult]:
+    """One family's results; a family that fails on this document (a bug of ours on a reading we
+    did not foresee) becomes one result saying so, and the other families still run: the file
+    keeps its report, and its coverage names what could not be checked."""
+    try:
+        return list(check(ctx))
+    except MemoryError:
+        raise  # the worker's memory limit: the file's status says so
+    except Exception as e:
+        import logging
+
+        family = check.__name__.removesuffix("_checks")
+        logging.getLogger(__name__).warning("check family %s failed: %s: %s", family, type(e).__name__, e)
+        return [CheckResult(rule=f"{family}.could_not_run", kind="internal", outcome="insufficient_data",
+                            message=f"{family} 类核对：未能运行，程序内部错误（{type(e).__name__}: {e}）"[:300])]
 
 
 def coverage(results: list[CheckResult], ctx: Context | None = None) -> Coverage:
