@@ -8,8 +8,9 @@ versions of the samples and of real corpus files, then a batch of scans run twic
     .venv/bin/python bench/bench_ocr.py all
 
 Page images come from poppler (pdftoppm), not from our renderer; degraded sets add JPEG 40,
-1.5° skew, speckle, a grey background and a red seal across a table (tests/scans.py). Each
-figure is printed beside the raw pdfplumber baseline on the text version, measured in the same
+1.5° skew, speckle, a grey background and a red seal across a table, or turn every page a
+quarter either way or upside down ("upright": the pages OCR turned back the right way)
+(tests/scans.py). Each figure is printed beside the raw pdfplumber baseline on the text version, measured in the same
 run. CPU seconds (process time) are given with wall seconds: on a shared machine the wall time
 also counts the other processes.
 """
@@ -157,7 +158,10 @@ def bench_pipeline(quick: bool = False, only: list[int] | None = None) -> list[d
     sets = [(YANTIAN, 300, ""), (LONGHUA, 300, ""),
             (YANTIAN, 150, "jpeg40+skew+speckle+grey+seal"), (LONGHUA, 150, "jpeg40+skew+speckle+grey+seal"),
             (REAL_FILES["caizhengju"], 200, ""), (REAL_FILES["shehuigongzuobu"], 200, "skew+speckle"),
-            (REAL_FILES["shangwuwei"], 200, "jpeg40+grey")]
+            (REAL_FILES["shangwuwei"], 200, "jpeg40+grey"),
+            # turned scans: a landscape file of ruled tables a quarter turn each way, a portrait one upside down
+            (REAL_FILES["wanlijiedao"], 200, "rot90"), (REAL_FILES["wanlijiedao"], 200, "rot270"),
+            (YANTIAN, 200, "rot180")]
     if quick:
         sets = sets[:1]
     if only:
@@ -172,19 +176,22 @@ def bench_pipeline(quick: bool = False, only: list[int] | None = None) -> list[d
             w, c = time.perf_counter(), time.process_time()
             got = audit(scan, ocr="auto")
             sw, sc = time.perf_counter() - w, time.process_time() - c
+            want = {"rot90": 1, "rot270": 3, "rot180": 2}.get(what, 0)  # the turn that makes the scan upright
+            turned_right = sum(got.source.ocr_turns.get(n, 0) == want for n in got.source.ocr_pages)
             row = {"file": src.name, "dpi": dpi, "degraded": what or "-", "pages": got.source.pages,
+                   "turned_right": turned_right,
                    "ocr_pages": len(got.source.ocr_pages), "text_s": tw, "text_cpu": tc, "scan_s": sw, "scan_cpu": sc,
                    **compare(text, got)}
             rows.append(row)
             print(json.dumps(row, ensure_ascii=False, default=str), flush=True)
     print("\n## pipeline: scans vs text version (same run)")
     print(f"{'file':44} {'dpi':>3} {'degraded':30} {'match':>6} {'contra':>7} {'false err':>9} {'lowconf':>7} "
-          f"{'s/page scan':>11} {'cpu/page':>8} {'s/page text':>11}")
+          f"{'s/page scan':>11} {'cpu/page':>8} {'s/page text':>11} {'upright':>7}")
     for r in rows:
         print(f"{r['file'][:44]:44} {r['dpi']:>3} {r['degraded'][:30]:30} {r['match']:>6.3f} "
               f"{r['contradictions_found']:>3}/{r['contradictions_text']:<3} {r['false_errors']:>9} "
               f"{r['low_conf_warnings']:>7} {r['scan_s'] / r['pages']:>11.2f} {r['scan_cpu'] / r['pages']:>8.2f} "
-              f"{r['text_s'] / r['pages']:>11.3f}")
+              f"{r['text_s'] / r['pages']:>11.3f} {r['turned_right']:>3}/{r['ocr_pages']:<3}")
     return rows
 
 

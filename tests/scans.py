@@ -4,7 +4,8 @@ images only (img2pdf). Used by tests/test_ocr.py (a few pages) and bench/bench_o
 
 Degradations (``degrade``: names joined by "+"):
     jpeg40   JPEG at quality 40          skew     rotated 1.5° (white fill)
-    rot90    every page turned 90°        speckle  salt-and-pepper noise
+    rot90    every page turned 90° (counter-clockwise; rot270: clockwise; rot180: upside down)
+    speckle  salt-and-pepper noise
     seal     a red seal drawn across the page's first table (or its middle)
     grey     a grey, slightly uneven background
 """
@@ -90,6 +91,10 @@ def degrade(img, what: str, seed: int = 0, box_px=None):
             img = img.rotate(1.5, resample=Image.BICUBIC, expand=False, fillcolor=(255, 255, 255))
         elif step == "rot90":
             img = img.transpose(Image.ROTATE_90)
+        elif step == "rot270":
+            img = img.transpose(Image.ROTATE_270)
+        elif step == "rot180":
+            img = img.transpose(Image.ROTATE_180)
         elif step == "speckle":
             a = np.asarray(img).copy()
             mask = rng.random(a.shape[:2])

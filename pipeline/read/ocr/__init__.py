@@ -1,13 +1,13 @@
 """OCR for scanned pages, pasted images and garbage text layers, offline.
 
 Ingestion hands each page's record to :class:`OcrReader`; when the page needs OCR (see
-:mod:`pipeline.read.ocr.select`) the page is rendered, straightened (a sideways scan turned, a
-skew of a few degrees removed), its ruled lines found with OpenCV (they become the page's ruling
-edges, so pdfplumber's table finder builds the same grids and Tables as on a text PDF), and the
-engine's characters become the page's characters, each with its box in PDF points and its
-recognition confidence (``conf``). Every later stage is unchanged; the confidence travels in
-``Page.ocr_spans`` and the check stage turns an error that rests on a doubtful digit into a
-warning (:mod:`pipeline.check.ocr`).
+:mod:`pipeline.read.ocr.select`) the page is rendered, straightened (a scan turned upright from
+sideways or upside down, a skew of a few degrees removed), its ruled lines found with OpenCV
+(they become the page's ruling edges, so pdfplumber's table finder builds the same grids and
+Tables as on a text PDF), and the engine's characters become the page's characters, each with
+its box in PDF points and its recognition confidence (``conf``). Every later stage is unchanged;
+the confidence travels in ``Page.ocr_spans`` and the check stage turns an error that rests on a
+doubtful digit into a warning (:mod:`pipeline.check.ocr`).
 
 Results are cached by the hash of the rendered page image through an optional ``cache`` object
 (``get(key) -> str | None``, ``put(key, value)``) handed down by the caller (the batch runner
@@ -29,7 +29,7 @@ __all__ = ["MODES", "OcrCache", "OcrReader", "PageOcr", "ocr_image"]
 
 DPI = 300  # the recogniser scales each line to 48 px: 10.5 pt print at 300 dpi is read at full detail (at
 # 200 dpi 季 came back as 李 on a clean page); detection runs on a ~1280 px copy, so the cost barely grows
-VERSION = "11"  # bump when the output of a cached page would change
+VERSION = "12"  # bump when the output of a cached page would change
 
 
 class OcrCache(Protocol):
@@ -65,9 +65,11 @@ class PageOcr:
 
 
 def ocr_image(rgb, dpi: int, engine=None, offset: tuple[float, float] = (0.0, 0.0),
-              straighten: bool = True) -> PageOcr:
+              straighten: bool = True, turn: bool = True) -> PageOcr:
     """OCR one RGB image (a page or a region of one rendered at ``dpi``); ``offset``: where its
-    top-left corner sits on the page, in points."""
+    top-left corner sits on the page, in points. ``straighten``: deskewed, and with ``turn``
+    turned upright first (a whole page; a picture on an upright page is read as it stands: its
+    boxes could not be put back on the page turned)."""
     from pipeline.read.ocr import image as im
     from pipeline.read.ocr.cells import recover
     from pipeline.read.ocr.engines import get_engine
@@ -75,9 +77,8 @@ def ocr_image(rgb, dpi: int, engine=None, offset: tuple[float, float] = (0.0, 0.
     eng = engine or get_engine()
     grey = im.to_grey(rgb)
     binary = im.ink(grey)
-    turns = 0
-    if straighten and im.sideways(binary):
-        turns = _best_turn(eng, grey, binary)
+    turns = _best_turn(eng, grey, binary) if straighten and turn else 0
+    if turns:
         grey, binary = im.turn(grey, turns), im.turn(binary, turns)
     skew = im.skew_angle(binary) if straighten else 0.0
     if abs(skew) >= 0.2:
@@ -246,28 +247,85 @@ def _fix_words(chars) -> None:
             chars[i].text, chars[i].conf = "目", min(chars[i].conf, GUESSED)
 
 
+ORIENT_SIDE = 640  # longer side (px) of the copy on which a page's turn is found: its lines' boxes, not
+# its text, are wanted; 社会工作部 p7's 9 pt table print is still found at 640, not at 480 (bench/README.md)
+ORIENT_LINES = 12  # lines given to the 180° classifier
+ORIENT_SURE = 0.5  # its mean verdict (-1 upside down .. +1 upright) below which it is asked again or
+# recognition decides
+ORIENT_DOUBT = 0.2  # lines running the other way holding more than this share of the text: read both ways
+ORIENT_READ = 4  # lines read (each way) when recognition decides
+ORIENT_FEWEST = 3  # lines found on the small copy below which the usual detection pass looks
+
+
 def _best_turn(eng, grey, binary) -> int:
-    """A page whose ink runs top to bottom (:func:`image.sideways`): upright after all when most
-    of the text the detector finds runs across (the column rules of a wide landscape table make
-    an upright page look sideways: 社会工作部 p7 was read transposed); else a quarter turn
-    clockwise or counter-clockwise, whichever reads better (recognition confidence times
-    characters read) on the largest lines found, turned with the page. An engine without a
-    detector of its own reads the most inked quarter of the page, unturned or turned either way."""
+    """The quarter turns clockwise that make the page upright (0 to 3).
+
+    Lines of text run across the reading direction: the detector finds boxes wide on an upright
+    (or upside-down) page and tall on a page turned 90° either way, whatever its ink profile (the
+    column rules of a wide landscape table made an upright page look sideways: 社会工作部 p7 was
+    read transposed; a landscape table turned into a portrait image can look upright). The boxes'
+    area, wide against tall (only clearly wide or tall ones: a lone character is square), gives
+    the axis. Which way along it: pieces of the longest lines, turned to run across, go to the
+    engine's 180° line classifier. This runs on a small copy of the page first (~0.1 CPU-s); when
+    the copy leaves a doubt (few lines found, much text both ways, an unsure classifier) the usual
+    detection pass looks again, and if that still leaves a doubt, recognition decides: confidence
+    times characters read, a few long lines read each way. An engine without a detector of its
+    own (tesseract) is only turned a quarter when its ink profile looks sideways
+    (:func:`image.sideways`), whichever way reads the most inked quarter of the page best; it is
+    never turned upside down."""
     from pipeline.read.ocr import image as im
 
     if hasattr(eng, "detect") and hasattr(eng, "recognize"):
-        boxes = eng.detect(grey)
         area = lambda b: (b[2] - b[0]) * (b[3] - b[1])  # noqa: E731
-        down = [b for b in boxes if b[2] - b[0] < b[3] - b[1]]
-        if sum(map(area, boxes)) - sum(map(area, down)) >= sum(map(area, down)):
-            return 0
-        sample = sorted(down, key=area, reverse=True)[:8]
         h, w = grey.shape[:2]
-        turned = {1: [(h - b[3], b[0], h - b[1], b[2]) for b in sample],  # (x, y) -> (h - y, x)
-                  3: [(b[1], w - b[2], b[3], w - b[0]) for b in sample]}  # (x, y) -> (y, w - x)
-        scores = {t: sum(c.conf for ln in eng.recognize(im.turn(grey, t), turned[t]) for c in ln.chars)
-                  for t in (1, 3)}
-        return max(scores, key=scores.get)
+
+        def crops(lines: list, q: int, n: int) -> list:  # the n longest lines, turned q to run across
+            some = sorted(lines, key=lambda b: max(b[2] - b[0], b[3] - b[1]), reverse=True)[:n]
+            out = [im.turn(grey[max(int(b[1]), 0):min(int(b[3]) + 1, h), max(int(b[0]), 0):min(int(b[2]) + 1, w)], q)
+                   for b in some]
+            return [c for c in out if c.size]
+
+        def score(crops_) -> float:
+            return sum(c.conf for crop in crops_ for ln in eng.recognize(crop, [(0, 0, crop.shape[1], crop.shape[0])])
+                       for c in ln.chars)
+
+        # the small copy first; when it leaves a doubt (print too small, the lines of a paragraph
+        # joined into blocks), the usual detection pass, whose boxes are single lines
+        for last, side in ((False, ORIENT_SIDE), (True, None)):
+            boxes = eng.detect(grey, side=side) if side else eng.detect(grey)
+            lines = {0: [b for b in boxes if b[2] - b[0] >= 1.5 * (b[3] - b[1])],  # running across
+                     1: [b for b in boxes if b[3] - b[1] >= 1.5 * (b[2] - b[0])]}  # running down
+            weight = {q: sum(map(area, lines[q])) for q in lines}
+            if len(lines[0]) + len(lines[1]) < ORIENT_FEWEST:
+                if last and not weight[0] and not weight[1]:
+                    return 0
+                if not last:
+                    continue
+            if min(weight.values()) > ORIENT_DOUBT * max(weight.values()):
+                if not last:
+                    continue
+                # both ways hold much text (盐田 p25, p29: tables of criteria, paragraphs in narrow
+                # cells, whose lines the detector joins into blocks running the other way when the
+                # page is turned): which of the four turns reads best, on a few long lines each way
+                scores = {}
+                for q in (0, 1):
+                    some = crops(lines[q], q, ORIENT_READ)
+                    scores[q], scores[q + 2] = score(some), score([im.turn(c, 2) for c in some])
+                return max(scores, key=scores.get)
+            quarter = 0 if weight[0] >= weight[1] else 1
+            sample = crops(lines[quarter], quarter, ORIENT_LINES)
+            if hasattr(eng, "direction"):
+                # the classifier sees 48 x 192 px: a long line is cut into pieces of that shape
+                # (squeezed whole, a line of prose upside down was taken for upright)
+                verdict = eng.direction([piece for c in sample for piece in _pieces(c)])
+                mean = sum(verdict) / len(verdict) if verdict else 0.0
+                if abs(mean) >= ORIENT_SURE:
+                    return quarter if mean > 0 else quarter + 2
+            if last:
+                some = sample[:ORIENT_READ]
+                return quarter if score(some) >= score([im.turn(c, 2) for c in some]) else quarter + 2
+    if not im.sideways(binary):
+        return 0
     best, best_score = 0, -1.0
     for turns in (0, 1, 3):
         g, b = im.turn(grey, turns), im.turn(binary, turns)
@@ -276,6 +334,17 @@ def _best_turn(eng, grey, binary) -> int:
         if score > best_score:
             best, best_score = turns, score
     return best
+
+
+def _pieces(crop, n: int = 3) -> list:
+    """Up to ``n`` pieces of a line's crop (running across), each four times as long as high: its
+    start, middle and end."""
+    h, w = crop.shape[:2]
+    step = 4 * h
+    if w <= step:
+        return [crop]
+    starts = sorted({0, (w - step) // 2, w - step})[:n]
+    return [crop[:, x:x + step] for x in starts]
 
 
 def _ranges(numbers: list[int]) -> str:
@@ -353,7 +422,7 @@ class OcrReader:
             box = (max(region[0] - 6, 0.0), max(region[1] - 6, 0.0), min(region[2] + 6, rec.width),
                    min(region[3] + 6, rec.height))
             rgb = im.render(self._doc(), index, self.dpi, crop_pts=box)
-            got = self._read(rgb, (box[0], box[1]), straighten=True)
+            got = self._read(rgb, (box[0], box[1]), straighten=True, turn=False)
             results.append(got)
             chars += got.chars
             edges += got.edges
@@ -361,7 +430,7 @@ class OcrReader:
         self.regions[rec.page_number] = list(plan.regions)
         return PageRecord(page_number=rec.page_number, width=rec.width, height=rec.height, chars=chars, edges=edges)
 
-    def _read(self, rgb, offset, straighten: bool) -> PageOcr:
+    def _read(self, rgb, offset, straighten: bool, turn: bool = True) -> PageOcr:
         from pipeline.read.ocr.engines import DEFAULT_ENGINE
 
         start = time.perf_counter()
@@ -379,7 +448,7 @@ class OcrReader:
                 return got
         from pipeline.read.ocr.engines import get_engine
 
-        got = ocr_image(rgb, self.dpi, get_engine(name), offset, straighten)
+        got = ocr_image(rgb, self.dpi, get_engine(name), offset, straighten, turn)
         got.seconds = time.perf_counter() - start
         self.seconds += got.seconds
         if key is not None:

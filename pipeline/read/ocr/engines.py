@@ -9,7 +9,8 @@ confidences out. Both run offline:
   confidence spread over the word's characters. Kept for comparison (bench/bench_ocr.py).
 
 Add an engine: a class with ``name`` and ``read(image) -> list[OcrLine]``, listed in ``ENGINES``;
-optionally ``detect(image)`` (line boxes alone: choosing a page's turn) and ``recognize(image,
+optionally ``detect(image, side)`` (line boxes alone: which way a page's lines run),
+``direction(crops)`` (a line classifier: upright or upside down) and ``recognize(image,
 boxes)`` (recognition alone on given boxes: table cells the detection left empty, cells.py),
 which rapidocr has and tesseract does without (its ``read`` of a crop is used instead).
 """
@@ -74,7 +75,8 @@ class RapidEngine:
             kw["intra_op_num_threads"] = n
         if _cuda_available():
             kw.update(det_use_cuda=True, rec_use_cuda=True, cls_use_cuda=True)
-        # pages are straightened before OCR: the per-line 180° classifier is not needed
+        # pages are turned upright before OCR: the per-line 180° classifier is not run on every
+        # line, only on a few to find a page's turn (:meth:`direction`)
         self.ocr = RapidOCR(**kw, use_cls=False)
         self.ocr.text_rec.rec_batch_num = self.REC_BATCH
         self.ocr.text_rec.rec_image_shape = [3, 48, self.REC_WIDTH]
@@ -91,15 +93,37 @@ class RapidEngine:
         boxes = [np.asarray(b, dtype=np.float32) / scale for b in self.ocr.sorted_boxes(boxes)]
         return self._recognise(self.ocr.get_crop_img_list(img, boxes), boxes)
 
-    def detect(self, image: np.ndarray) -> list[tuple[float, float, float, float]]:
-        """Text detection alone, on the page scaled as in :meth:`read`: the boxes (x0, top, x1,
-        bottom; pixels of ``image``) of the lines of text, whichever way they run."""
+    def detect(self, image: np.ndarray, side: int | None = None) -> list[tuple[float, float, float, float]]:
+        """Text detection alone: the boxes (x0, top, x1, bottom; pixels of ``image``) of the lines
+        of text, whichever way they run. On the page scaled as in :meth:`read`, or, with
+        ``side``, on a copy whose longer side is ``side`` pixels (not brought back up: a cheap
+        pass that finds where lines are and which way they run, not every cell)."""
+        if side:
+            from rapidocr_onnxruntime.ch_ppocr_det.utils import DetPreProcess
+
+            det = self.ocr.text_det
+            img = np.dstack([image] * 3) if image.ndim == 2 else image
+            pre = DetPreProcess(side, "max", det.mean, det.std)(img)
+            if pre is None:
+                return []
+            boxes, _ = det.postprocess_op(det.infer(pre)[0], img.shape[:2])
+            return [(float(b[:, 0].min()), float(b[:, 1].min()), float(b[:, 0].max()), float(b[:, 1].max()))
+                    for b in np.asarray(boxes, dtype=np.float32).reshape(-1, 4, 2)]
         img, scale = self._small(image)
         boxes, _ = self.ocr.text_det(img)
         if boxes is None or len(boxes) == 0:
             return []
         return [(float(b[:, 0].min() / scale), float(b[:, 1].min() / scale), float(b[:, 0].max() / scale),
                  float(b[:, 1].max() / scale)) for b in np.asarray(boxes, dtype=np.float32)]
+
+    def direction(self, crops: list[np.ndarray]) -> list[float]:
+        """For each crop of one text line (grey, running across): the 180° line classifier's
+        (PP-OCR mobile v2.0, in the wheel) verdict, +p when it reads upright, -p when upside
+        down (p its probability)."""
+        if not crops:
+            return []
+        _, res, _ = self.ocr.text_cls([np.dstack([c] * 3) if c.ndim == 2 else c for c in crops])
+        return [float(p) if label == "0" else -float(p) for label, p in res]
 
     def _small(self, image: np.ndarray):
         import cv2

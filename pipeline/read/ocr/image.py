@@ -74,7 +74,9 @@ def line_ink(grey: np.ndarray) -> np.ndarray:
 
 def sideways(binary: np.ndarray) -> bool:
     """True when the lines of text run top to bottom (a page scanned 90° off): printed lines
-    make the row profile of ink alternate strongly; on a sideways page the column profile does."""
+    make the row profile of ink alternate strongly; on a sideways page the column profile does.
+    A rough guess (a wide table's column rules fool it): used only for an engine without a text
+    detector of its own (``pipeline.read.ocr._best_turn``)."""
     small = cv2.resize(binary, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA).astype(np.float32)
     rows, cols = small.mean(axis=1), small.mean(axis=0)
     def rhythm(profile):  # variation between neighbours, relative to the profile's level
