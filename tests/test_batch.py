@@ -383,6 +383,29 @@ def test_file_past_timeout_is_stopped(tmp_path):
     assert time.monotonic() - start < 30
 
 
+def tell_pid(path: str) -> dict:
+    """process_file, with the worker's pid in the message."""
+    from pipeline.run.runner import process_file
+    return dict(process_file(path), message=f"pid {os.getpid()}")
+
+
+def test_workers_are_renewed_every_max_tasks_files(tmp_path, monkeypatch):
+    """Every MAX_TASKS_PER_WORKER files a worker is replaced (its memory back to one document's),
+    also now that a worker is sent its next file before the parent writes the last one's result."""
+    from pipeline.run import runner
+
+    monkeypatch.setattr(runner, "MAX_TASKS_PER_WORKER", 2)
+    folder = tmp_path / "in"
+    for i in range(5):
+        (folder / f"f{i}.pdf").parent.mkdir(exist_ok=True)
+        (folder / f"f{i}.pdf").write_bytes(b"not a pdf %d" % i)
+    summary = runner.batch(folder, out=tmp_path / "out", jobs=1, work=tell_pid)
+    pids = [r["message"] for r in summary.reports]
+    assert len(pids) == 5 and {r["status"] for r in summary.reports} == {"not_pdf"}
+    # 5 files, 2 a worker: three workers, one of which had only the last file
+    assert sorted(pids.count(p) for p in set(pids)) == [1, 2, 2]
+
+
 def test_isolated_run_timeout_and_result():
     """What a Dask task runs: the file in a child process, with the time limit enforced."""
     from pipeline.run.runner import run_isolated

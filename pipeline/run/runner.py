@@ -515,8 +515,11 @@ def _run_local(todo: list[tuple[str, str]], jobs: int, timeout: float | None, wo
                     else:
                         sha, w.task = w.task, None
                         w.n_done += 1
+                        renew = w.n_done >= MAX_TASKS_PER_WORKER and queue
+                        if queue and not renew:  # its next file first: it works while the store is written
+                            w.send(*queue.pop(), timeout)
                         on_result(sha, result)
-                        if w.n_done >= MAX_TASKS_PER_WORKER and queue:
+                        if renew:
                             w.stop()
                             workers[i] = _Worker(ctx, work)
                     continue
