@@ -175,6 +175,17 @@ class Table(BaseModel):
     def n_cols(self) -> int:
         return max((len(r.cells) for r in self.rows), default=0)
 
+    def shape_on(self, page: int) -> tuple[int, int]:
+        """Rows × columns of the table on one page (a stitched table's continuation lost the
+        header rows it repeats)."""
+        rows = [r for r in self.rows if r.page == page]
+        return len(rows), max((len(r.cells) for r in rows), default=0)
+
+    def bbox_on(self, page: int) -> BBox:
+        """The box of the table's rows on one page (a stitched table's bbox is its first page's)."""
+        boxes = [r.bbox for r in self.rows if r.page == page]
+        return union_bbox(boxes) if boxes else self.bbox
+
     def column_titles(self) -> list[str]:
         """One title per column, joining the header rows (merged cells filled across)."""
         titles = [""] * self.n_cols

@@ -35,7 +35,7 @@ import logging
 import warnings
 from dataclasses import dataclass
 
-from pipeline.document import BBox, CrossCheck, Table, overlap_share, union_bbox
+from pipeline.document import BBox, CrossCheck, Table, overlap_share
 from pipeline.read.normalize import compact
 
 log = logging.getLogger(__name__)
@@ -128,7 +128,7 @@ def compare(table: Table, cam: CamelotTable, page: int, reason: str) -> CrossChe
     camelot's extra top rows are skipped, and the last row before a break need only start with
     camelot's text."""
     rows = [r for r in table.rows if r.page == page]
-    ours = _shape(table, page)
+    ours = table.shape_on(page)
     cam_rows, texts = cam.shape[0], cam.texts
     if page != table.page and cam_rows > ours[0]:
         cam_rows, texts = ours[0], texts[cam_rows - ours[0]:]
@@ -172,20 +172,9 @@ def second_reading(path: str, table: Table, reason: str = "check_failed",
         if p in done:
             out.append(done[p])
             continue
-        cam = match(_page_bbox(table, p), _READ[(path, p)])
+        cam = match(table.bbox_on(p), _READ[(path, p)])
         verdict = compare(table, cam, p, reason) if cam is not None else \
-            CrossCheck(page=p, reason=reason, verdict="not_found", ours=_shape(table, p))
+            CrossCheck(page=p, reason=reason, verdict="not_found", ours=table.shape_on(p))
         table.cross_check.append(verdict)
         out.append(verdict)
     return out
-
-
-def _shape(table: Table, page: int) -> tuple[int, int]:
-    rows = [r for r in table.rows if r.page == page]
-    return len(rows), max((len(r.cells) for r in rows), default=0)
-
-
-def _page_bbox(table: Table, page: int) -> BBox:
-    """The box of the table's rows on one page (a stitched table's bbox is its first page's)."""
-    boxes = [r.bbox for r in table.rows if r.page == page]
-    return union_bbox(boxes) if boxes else table.bbox

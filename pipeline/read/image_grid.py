@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from pipeline.document import BBox, CrossCheck, Table, overlap_share, union_bbox
+from pipeline.document import BBox, CrossCheck, Table, overlap_share
 
 log = logging.getLogger(__name__)
 
@@ -213,25 +213,17 @@ def second_reading(path: str, table: Table, reason: str = "check_failed",
     return out
 
 
-def _page_box(table: Table, page: int) -> BBox:
-    boxes = [r.bbox for r in table.rows if r.page == page]
-    return tuple(union_bbox(boxes)) if boxes else tuple(table.bbox)
-
-
 def compare(table: Table, found: list[ImageTable], page: int, reason: str) -> CrossCheck:
     """Does the page image show the table's rows and columns on ``page``? The lattice that covers
     most of our rows there is compared. A stitched table's continuation page lost the header
     rows it repeats: extra rows of the image's lattice above ours are not counted there."""
-    rows = [r for r in table.rows if r.page == page]
-    ours = (len(rows), max((len(r.cells) for r in rows), default=0))
-    box = _page_box(table, page)
+    ours, box = table.shape_on(page), table.bbox_on(page)
     best = max(found, key=lambda t: overlap_share(box, t.bbox), default=None)
     if best is None or overlap_share(box, best.bbox) <= 0.5:
         return CrossCheck(page=page, reason=reason, reader="page_image", verdict="not_found", ours=ours)
     shape = best.shape
     if page != table.page and shape[0] > ours[0]:
-        top = rows[0].bbox[1] if rows else box[1]
-        above = sum(1 for y in best.ys[1:] if y <= top + LINE_TOL)  # row rules ending above our first row
+        above = sum(1 for y in best.ys[1:] if y <= box[1] + LINE_TOL)  # row rules ending above our first row
         shape = (shape[0] - min(above, shape[0] - ours[0]), shape[1])
     verdict = "agrees" if shape == ours else "grid_differs"
     return CrossCheck(page=page, reason=reason, reader="page_image", verdict=verdict, ours=ours, other=shape)
