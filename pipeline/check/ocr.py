@@ -116,7 +116,6 @@ def _table_area(doc: Document, ev: Evidence):
     """The box, on the evidence's page, of the table whose row holds the evidence."""
     cx, cy = (ev.bbox[0] + ev.bbox[2]) / 2, (ev.bbox[1] + ev.bbox[3]) / 2
     for t in doc.tables:
-        rows = [r.bbox for r in t.rows if r.page == ev.page and r.bbox]
-        if any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in rows):
-            return (min(b[0] for b in rows), min(b[1] for b in rows), max(b[2] for b in rows), max(b[3] for b in rows))
+        if any(r.page == ev.page and r.bbox[0] <= cx <= r.bbox[2] and r.bbox[1] <= cy <= r.bbox[3] for r in t.rows):
+            return t.bbox_on(ev.page)
     return None

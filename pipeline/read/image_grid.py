@@ -122,11 +122,12 @@ def page_lattices(pdf, index: int, dpi: int = DPI) -> list[ImageTable] | None:
     header far above the rows in question (a repeated header over a column carried over from the
     page before). None for a page whose image and our coordinates need not agree (a /Rotate or
     a crop box off the media box)."""
+    from pipeline.read.backends.pdfium import plain_page
     from pipeline.read.ocr import image as im
 
     page = pdf[index]
     try:
-        plain = _plain(page)
+        plain = plain_page(page)
     finally:
         page.close()
     if not plain:
@@ -160,13 +161,6 @@ def _erase_glyphs(pdf, index: int, grey, scale: float) -> None:
             text.close()
     finally:
         page.close()
-
-
-def _plain(page) -> bool:
-    if page.get_rotation() % 360:
-        return False
-    media, crop = page.get_mediabox(), page.get_cropbox()
-    return media[0] == 0 and media[1] == 0 and all(abs(a - b) < 1e-3 for a, b in zip(media, crop))
 
 
 def second_reading(path: str, table: Table, reason: str = "check_failed",

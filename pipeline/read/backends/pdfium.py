@@ -90,7 +90,7 @@ class PdfiumReader:
     def page(self, index: int) -> PageRecord:
         page = self.pdf[index]
         try:
-            if not _plain_page(page):
+            if not plain_page(page):
                 from pipeline.read.backends.plumber import page_record
                 return page_record(self.plumber.pages[index])
             width, height = page.get_size()
@@ -114,7 +114,9 @@ class PdfiumReader:
         self.close()
 
 
-def _plain_page(page) -> bool:
+def plain_page(page) -> bool:
+    """No /Rotate and the crop box is the media box at the origin: the page's image and its
+    coordinates (top-left origin, points) agree without a transformation."""
     if page.get_rotation() % 360:
         return False
     media = page.get_mediabox()
