@@ -24,6 +24,9 @@ def build_report(doc: Document) -> Report:
 
     from pipeline.check.ocr import attach_confidence
 
+    from pipeline.extract.structure import read_structure
+
+    read_structure(doc)  # how each table's rows nest, and what is in doubt (Table.reading)
     meta = detect(doc)
     indicators, scores, total = extract_indicators(doc, meta.report_type)
     references = extract_references(doc, indicators, meta.year, meta.report_type)

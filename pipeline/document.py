@@ -104,6 +104,10 @@ class Cell(BaseModel):
     bbox: BBox | None = None
     # True when the cell is covered by a merged cell that starts above or to the left.
     spanned: bool = False
+    # where its text starts and ends (leftmost x0, rightmost x1 of its characters): a label's
+    # indent tells its level, unless the text is centred
+    x0: float | None = None
+    x1: float | None = None
 
 
 class Row(BaseModel):
@@ -141,6 +145,45 @@ class CrossCheck(BaseModel):
     cells_compared: int = 0  # cells where both readings have text
 
 
+class TableDoubt(BaseModel):
+    """Why a table's reading is unsure: what kind of doubt, in words, and the pages it touches."""
+
+    kind: Literal["off_grid", "may_continue", "continues_unjoined"]
+    reason: str
+    pages: list[int] = Field(default_factory=list)
+
+
+class ColumnRole(BaseModel):
+    """What one column of a table holds: its title (header rows joined), its role, and for an
+    amount the year, phase and fund its title names (None: not named)."""
+
+    title: str
+    role: Literal["code", "sequence", "label", "rate", "change", "amount", "text"]
+    year: int | None = None
+    relative_year: Literal["prior", "current"] | None = None
+    phase: Literal["budget", "adjusted", "actual"] | None = None
+    fund: str | None = None
+
+
+class TableReading(BaseModel):
+    """What the table's structure was understood to be (pipeline.extract.structure): how its rows
+    nest, which rows only number the columns (栏次) or restate the total, and what is in doubt.
+    A table check over a table with doubts ends insufficient_data, never an error."""
+
+    # what tells the levels apart where codes and numbering do not: indents, one indent (flat), or
+    # nothing known (labels centred, or no text extents: OCR)
+    hierarchy: Literal["indent", "flat", "unknown"] = "unknown"
+    column_number_rows: int = 0  # 栏次 rows among the header rows
+    restated_totals: list[int] = Field(default_factory=list)  # body rows (index) that restate 合计
+    indent_levels: dict[int, int] = Field(default_factory=dict)  # body row -> level by its indent
+    doubts: list[TableDoubt] = Field(default_factory=list)
+    columns: list[ColumnRole] = Field(default_factory=list)
+
+    @property
+    def sure(self) -> bool:
+        return not self.doubts
+
+
 class Table(BaseModel):
     """A ruled table; one logical table even when printed across several pages."""
 
@@ -158,6 +201,12 @@ class Table(BaseModel):
     # where it was asked: see CrossCheck.reason).
     finder: str = "pdfplumber"
     cross_check: list[CrossCheck] = Field(default_factory=list)
+    # the share of the cells' characters printed across their cell's top or bottom rule (the text
+    # sits between the ruled rows, as in tables whose names print half a row above their codes):
+    # where it is high, which figure belongs to which row is not known from the grid
+    off_grid: float = 0.0
+    # how its structure was understood (filled by the extract stage, read by the checks)
+    reading: TableReading | None = None
 
     @property
     def pages(self) -> list[int]:

@@ -13,6 +13,7 @@ from pipeline.check.interval import Interval
 from pipeline.extract.numbers import parse_number
 from pipeline.schema import CheckResult, Evidence
 from pipeline.read.tables import is_numeric, row_label
+from pipeline.extract.structure import body_rows, layout_rules, read_structure, reading_of
 
 # --------------------------------------------------------------------------------------- tables
 _MARKERS = [
@@ -50,7 +51,7 @@ def _code_readings(t: Table, cfg: dict) -> tuple[dict[str, list[int | None]], li
     readings differ only where codes are printed irregularly: not zero-padded ("301 2"), a
     misprinted 类 ("7 11 02" under 210 11), a blank code. Other rows: None in both."""
     cols = _code_columns(t, cfg)
-    body = [r for r in t.body if any(c.text for c in r.cells)]
+    body = body_rows(t)
     position: list[int | None] = []
     prefix: list[int | None] = []
     irregular: list[str] = []
@@ -59,7 +60,7 @@ def _code_readings(t: Table, cfg: dict) -> tuple[dict[str, list[int | None]], li
     for row in body:
         codes = [row.cells[j].text if j < len(row.cells) else "" for j in cols]
         joined = "".join(c for c in codes if c.isdigit()) if cols else \
-            "".join(c.text for c in row.cells[:3] if c.text.isdigit())
+            "".join(c.text for c in _before_label(row)[:3] if c.text.isdigit()) or _label_code(row)
         prefix.append({3: 1, 5: 2, 7: 3}.get(len(joined)) if _CODE.match(joined or "x") else None)
         if not cols or not any(codes) or not all(c.isdigit() for c in codes if c):
             position.append(None)
@@ -80,6 +81,22 @@ def _code_readings(t: Table, cfg: dict) -> tuple[dict[str, list[int | None]], li
     return {"position": position, "prefix": prefix}, irregular
 
 
+_LABEL_CODE = re.compile(r"^[\[【(（]?(\d{3}(?:\d{2}){0,2})[\]】)）]?(?=[\u4e00-\u9fa5])")
+
+
+def _before_label(row: Row) -> list:
+    """The cells left of the row's first word: where a subject code is printed (a figure right of
+    the label, "电费 | 791", is no code)."""
+    k = next((k for k, c in enumerate(row.cells) if c.text and not is_numeric(c.text)), len(row.cells))
+    return row.cells[:k]
+
+
+def _label_code(row: Row) -> str:
+    """A subject code printed in the row's label: "[30101]基本工资", "301工资福利支出"."""
+    m = _LABEL_CODE.match(row_label(row).replace(" ", ""))
+    return m.group(1) if m else ""
+
+
 def _total_like(row: Row, cfg: dict) -> bool:
     return bool(re.match(cfg["total_row"], clean_label(row_label(row)) or row_label(row)))
 
@@ -88,7 +105,8 @@ def _row_levels(t: Table, cfg: dict, code_levels: list[int | None] | None = None
     total_re, subset_re = re.compile(cfg["total_row"]), re.compile(cfg["subset_row"])
     out: list[_TRow] = []
     subset_level: int | None = None
-    for n, row in enumerate(r for r in t.body if any(c.text for c in r.cells)):
+    reading = reading_of(t, None)
+    for n, row in enumerate(body_rows(t)):
         raw_label = row_label(row)
         label = clean_label(raw_label)
         is_subset = bool(subset_re.match(raw_label))
@@ -101,6 +119,8 @@ def _row_levels(t: Table, cfg: dict, code_levels: list[int | None] | None = None
             level = code_levels[n]
         if level is None and total_re.match(label or raw_label):
             level = 0
+        if level is None and n in reading.restated_totals and out and out[-1].level == 0:
+            level = 0  # 合计 printed again (the department's row of a 汇总 table): the same total
         if is_subset:
             subset_level = level if level is not None else 99
         elif subset_level is not None:
@@ -163,6 +183,8 @@ def table_sum_checks(ctx: Context) -> list[CheckResult]:
     reading balances it (and says which); when none does, the doubt is ours: a warning (结构存疑)."""
     cfg = rules_config()["table_sums"]
     results = []
+    if ctx.doc is not None:
+        read_structure(ctx.doc)
     for t in ctx.doc.tables if ctx.doc else []:
         if _two_sided(t):
             continue
@@ -173,6 +195,11 @@ def table_sum_checks(ctx: Context) -> list[CheckResult]:
             if s["ok"]:
                 note = f"（编码印制不规范：{irregular[0]}；按编码{_READING[primary]}读法）" if irregular else ""
                 results.append(verdict(s["rule"], "table_sum", True, s["passed"] + note, "", **s["args"]))
+                continue
+            if (why := _unsure(t, s)) is not None:  # understand or abstain: never an error on a guess
+                results.append(result(s["rule"], "table_sum", "insufficient_data",
+                                      f"{s['what']}：{why}（按现有读法，{s['failed'].split('写作', 1)[-1].strip()}）",
+                                      evidence=s["args"]["evidence"]))
                 continue
             if not irregular:
                 results.append(verdict(s["rule"], "table_sum", False, "", s["failed"], **s["args"]))
@@ -194,12 +221,44 @@ def table_sum_checks(ctx: Context) -> list[CheckResult]:
 _READING = {"position": "位置", "prefix": "位数"}
 
 
+def _unsure(t: Table, s: dict) -> str | None:
+    """Why a failed sum may be our reading's, not the report's: the table's own doubts (text across
+    the rules, a page break not joined) where they touch this sum, the total found again among its
+    parts (a parent added with its children, a total restated), or parts whose level nothing tells."""
+    reading = t.reading
+    words = layout_rules().doubts
+    for d in reading.doubts if reading else []:
+        if d.kind == "off_grid":
+            return d.reason
+        if d.kind == "may_continue" and (s["level"] == 0 or s["to_end"]):
+            return d.reason
+        if d.kind == "continues_unjoined" and s["level"] == 0:
+            return d.reason
+    if not s["unleveled"]:  # codes or numbering give each row its level: the reading is understood
+        return None
+    stated: Interval = s["args"]["stated"]
+    parts: list[Interval] = s["parts"]
+    nonzero = [v for v in parts if not (v.lo <= 0 <= v.hi)]
+    if len(nonzero) >= 2 and any(v.overlaps(stated) for v in nonzero):
+        return words.double_counted
+    total = s["args"]["recomputed"]
+    if stated.mid > 0 and total.mid > 1.5 * stated.mid:
+        k = round(total.mid / stated.mid)
+        if abs(total.mid - k * stated.mid) <= 0.002 * total.mid:
+            return words.double_counted
+    if reading is None or reading.hierarchy != "flat":
+        # no code or numbering tells these rows' levels, and their indents do not show a flat list
+        return words.indent_only if reading is not None and reading.hierarchy == "indent" else words.flat_unsure
+    return None
+
+
 def _sums(t: Table, cfg: dict, code_levels: list[int | None]) -> list[dict]:
     rate_re, code_re = re.compile(cfg["rate_column"]), re.compile(cfg["code_column"])
     titles = column_titles(t)
     rows = _row_levels(t, cfg, code_levels)
     name = t.caption or f"第{t.page}页表格"
     out = []
+    index = {id(r): n for n, r in enumerate(rows)}
     for i, parent in enumerate(rows):
         if parent.level is None or parent.subset:
             continue
@@ -221,19 +280,49 @@ def _sums(t: Table, cfg: dict, code_levels: list[int | None]) -> list[dict]:
             total = Interval.exact(0.0)
             for _, v in parts:
                 total = total + (v or Interval.exact(0.0))  # "—" or blank: nothing there
+            leaves = _leaf_sum(rows, [index[id(k)] for k in kids], j)
             evidence = [_cell_evidence(t, parent.row, j, title)] + [
                 _cell_evidence(t, k.row, j, title) for k, v in parts if v is not None]
             what = f"{name}“{parent.label or row_label(parent.row)}”行“{title}”列"
             stated_text = parent.row.cells[j].text + (f" {t.unit}" if t.unit else "")  # units always
             kids_text = _sum_text([k.row.cells[j].text for k, v in parts if v is not None],
                                   [clean_label(row_label(k.row)) for k, v in parts if v is None])
+            by_leaves = not total.overlaps(stated) and leaves is not None and leaves.overlaps(stated)
             out.append(dict(
-                at=(i, j), ok=total.overlaps(stated),
+                at=(i, j), ok=total.overlaps(stated) or by_leaves, what=what, level=parent.level,
+                to_end=not any(r.level is not None and r.level <= parent.level for r in rows[i + 1:]),
+                unleveled=all(k.level is None for k in kids),
+                parts=[v for _, v in parts if v is not None],
                 rule=f"table_sum.{_table_id(t)}.{parent.label or clean_label(row_label(parent.row))}.{title}",
-                passed=f"{what} {parent.row.cells[j].text} = {kids_text}",
+                passed=f"{what} {parent.row.cells[j].text} = {kids_text}" + (
+                    f"（按末级明细复算为 {fmt_like(leaves.mid, stated_text)}，相符；分项小计各自舍入，合计差"
+                    f" {fmt_like(abs(total.mid - stated.mid), stated_text)} 为舍入尾差）" if by_leaves else ""),
                 failed=f"{what}写作 {stated_text}，其分项之和 {kids_text} = {fmt_like(total.mid, stated_text)}，不相等",
                 args=dict(stated=stated, recomputed=total, evidence=evidence)))
     return out
+
+
+def _leaf_sum(rows: list[_TRow], kids: list[int], j: int) -> Interval | None:
+    """The sum of the rows at the bottom of the hierarchy under ``kids`` in column j: where a
+    report adds its subtotals and its total from the same detail rows, each rounded on its own,
+    the total can miss the sum of its rounded subtotals and still be the sum of the details.
+    None where no part has rows of its own."""
+    def down(ks: list[int], depth: int) -> tuple[Interval, bool]:
+        total, deeper = Interval.exact(0.0), False
+        for k in ks:
+            row = rows[k]
+            below = [n for n, r in enumerate(rows) if r in _children(rows, k)] \
+                if row.level not in (None, 0) and depth < 4 else []
+            if below:
+                sub, _ = down(below, depth + 1)
+                total, deeper = total + sub, True
+                continue
+            v = _cell_value(row.row.cells[j].text) if j < len(row.row.cells) else None
+            total = total + (v or Interval.exact(0.0))
+        return total, deeper
+
+    total, deeper = down(kids, 0)
+    return total if deeper else None
 
 
 def _sum_text(printed: list[str], blank: list[str]) -> str:

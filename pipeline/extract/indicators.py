@@ -16,7 +16,7 @@ from pipeline.document import Document, Paragraph, Row, Table
 from pipeline.extract.numbers import parse_number, to_canonical
 from pipeline.schema import Indicator, Score
 from pipeline.extract.sections import section_paths
-from pipeline.read.tables import row_label
+from pipeline.read.tables import column_numbers, row_label
 from pipeline.extract.words import at_boundary, has_words
 
 _SENTENCE_END = re.compile(r"[。!?]")
@@ -428,6 +428,8 @@ def column_titles(t: Table) -> list[str]:
     centers = [_col_center(t, j) for j in range(t.n_cols)]
     titles = [""] * t.n_cols
     for row in t.header:
+        if column_numbers(row):  # 栏次 1 2 3 …: numbers, not titles
+            continue
         for i, cell in enumerate(row.cells):
             if cell.spanned or not cell.text:
                 continue

@@ -46,6 +46,7 @@ def grid_to_table(page_no: int, grid: list[list[BBox | None]], chars: list[dict]
             cell_chars[b].append(ch)
             taken.append(i)
     rows: list[Row] = []
+    printed = across = 0
     for grid_row in grid:
         cells = []
         for b in grid_row:
@@ -54,7 +55,12 @@ def grid_to_table(page_no: int, grid: list[list[BBox | None]], chars: list[dict]
                 continue
             lines = cluster_lines(cell_chars[b])
             raw = "".join(chars_to_raw(cs) for cs in lines)
-            cells.append(Cell(text="".join(normalize(chars_to_raw(cs)) for cs in lines), raw=raw, bbox=b))
+            inked = [ch for ch in cell_chars[b] if ch.get("text", "x").strip()]
+            printed += len(inked)
+            across += sum(_across_rule(ch, b) for ch in inked)
+            cells.append(Cell(text="".join(normalize(chars_to_raw(cs)) for cs in lines), raw=raw, bbox=b,
+                              x0=min((ch["x0"] for ch in inked), default=None),
+                              x1=max((ch["x1"] for ch in inked), default=None)))
         real = [b for b in grid_row if b is not None]
         rbox = (min(b[0] for b in real), min(b[1] for b in real), max(b[2] for b in real), max(b[3] for b in real))
         rows.append(Row(page=page_no, bbox=rbox, cells=cells))
@@ -62,7 +68,14 @@ def grid_to_table(page_no: int, grid: list[list[BBox | None]], chars: list[dict]
         return None
     used.update(taken)
     return Table(index=index, page=page_no, bbox=(x0, top, x1, bottom), rows=rows,
-                 n_header_rows=header_rows(rows))
+                 n_header_rows=header_rows(rows), off_grid=round(across / printed, 3) if printed else 0.0)
+
+
+def _across_rule(ch: dict, cell: BBox) -> bool:
+    """A character printed across its cell's top or bottom rule: more than a third of its height
+    lies outside the cell."""
+    h = ch["bottom"] - ch["top"]
+    return h > 0 and max(0.0, cell[1] - ch["top"]) + max(0.0, ch["bottom"] - cell[3]) > h / 3
 
 
 class _CellIndex:
@@ -91,11 +104,35 @@ class _CellIndex:
 
 
 def header_rows(rows: list[Row]) -> int:
-    """Header rows are the top rows before the first row holding a number."""
+    """Header rows are the top rows before the first row holding an amount; a row that numbers
+    the columns (栏次: "** | 1 | 2 | 3 …", "栏次 | 1 | 2 …") heads them too."""
     for i, r in enumerate(rows):
-        if any(is_numeric(c.text) for c in r.cells):
+        if any(is_numeric(c.text) for c in r.cells) and not column_numbers(r):
             return max(i, 1)
     return 1
+
+
+_MARK = re.compile(r"^(?:\*+|[甲乙丙丁]|[\u4e00-\u9fa5]{1,3}次|序号|编号)$")
+
+
+def column_numbers(row: Row) -> bool:
+    """A row that numbers the columns: whole numbers running on by one from left to right (1 2 3 …,
+    or 1 2 … after 甲 乙), three or more (two beside a mark), and nothing else but marks (**, 栏次,
+    行次, 甲, 乙)."""
+    numbers: list[int] = []
+    marked = False
+    for c in row.cells:
+        t = c.text.replace(" ", "")
+        if not t or c.spanned:
+            continue
+        if t.isdigit() and len(t) <= 3:
+            numbers.append(int(t))
+        elif _MARK.match(t):
+            marked = True
+        else:
+            return False
+    return (len(numbers) >= (2 if marked else 3) and numbers[0] <= 2
+            and all(b == a + 1 for a, b in zip(numbers, numbers[1:])))
 
 
 def extract_page_tables(page, chars: list[dict], base_index: int,
@@ -179,24 +216,22 @@ def _columns_match(a: Table, b: Table, tol: float = 4.0) -> bool:
 def stitch_tables(flow: list[tuple[int, float, object]], pages: list[Page]) -> list[Table]:
     """Join a table that ends a page with the table that starts the next page, when their columns
     line up; drop the continuation's repeated header rows. Returns the logical tables, renumbered."""
-    # first and last item of each page's flow
-    first: dict[int, object] = {}
-    last: dict[int, object] = {}
+    # each page's flow; the last table of a page and the first of the next are joined when only
+    # page furniture lies between them (see _ends_page, _starts_page)
+    by_page: dict[int, list[object]] = {}
     for pno, _, obj in flow:
-        first.setdefault(pno, obj)
-        last[pno] = obj
+        by_page.setdefault(pno, []).append(obj)
     ordered = [obj for _, _, obj in flow if isinstance(obj, Table)]
     merged_into: dict[int, Table] = {}
     result: list[Table] = []
     for t in ordered:
-        prev_page = t.page - 1
-        head = merged_into.get(id(last.get(prev_page))) if prev_page in last else None
-        prev = last.get(prev_page)
-        if isinstance(prev, Table):
-            head = merged_into.get(id(prev), prev)
+        prev_items = by_page.get(t.page - 1, [])
+        prev = next((o for o in reversed(prev_items) if isinstance(o, Table)), None)
+        head = merged_into.get(id(prev), prev) if prev is not None else None
         if (
-            isinstance(prev, Table)
-            and first.get(t.page) is t
+            prev is not None
+            and _ends_page(prev, prev_items)
+            and _starts_page(t, by_page.get(t.page, []), _lead_lines(head, by_page.get(head.page, [])))
             and _columns_match(head, t)
         ):
             rows = t.rows
@@ -207,12 +242,45 @@ def stitch_tables(flow: list[tuple[int, float, object]], pages: list[Page]) -> l
             head.rows.extend(rows[k:])
             head.continued_on.append(t.page)
             head.cross_check.extend(t.cross_check)
+            head.off_grid = max(head.off_grid, t.off_grid)
             merged_into[id(t)] = head
             continue
         result.append(t)
     for i, t in enumerate(result):
         t.index = i
     return result
+
+
+_FURNITURE_LINE = re.compile(r"^[\s\-—–\d第页共/]{0,12}$")  # "25", "—9—", "第3页共9页"
+_CONTINUED = re.compile(r"^[(（]?续(?:表|上表)?[)）]?")
+
+
+def _ends_page(t: Table, items: list[object]) -> bool:
+    """Nothing but a page number (or nothing) follows the table on its page."""
+    page = t.pages[-1]
+    bottom = t.bbox_on(page)[3]
+    after = [o for o in items[items.index(t) + 1:]  # a header word printed over the grid is inside it
+             if not (isinstance(o, Line) and o.bbox[3] <= bottom + 1)]
+    return all(isinstance(o, Line) and _FURNITURE_LINE.match(o.text) for o in after)
+
+
+def _lead_lines(t: Table, items: list[object], n: int = 4) -> set[str]:
+    """The texts of the few lines printed just above a table (its title, 部门名称, 单位)."""
+    before = items[:items.index(t)] if t in items else []
+    return {_squeeze(o.text) for o in before[-n:] if isinstance(o, Line)}
+
+
+def _starts_page(t: Table, items: list[object], head_lead: set[str]) -> bool:
+    """The table opens its page, after nothing but what the first part printed above itself
+    again (its title, 部门名称, 单位 repeated on every page), a "续表" line or a page header."""
+    before = items[:items.index(t)]
+    return len(before) <= 4 and all(
+        isinstance(o, Line) and (_squeeze(o.text) in head_lead or _CONTINUED.match(o.text)
+                                 or _FURNITURE_LINE.match(o.text)) for o in before)
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
 
 
 def _repeated_header(head: Table, cont: Table) -> int:
