@@ -32,7 +32,7 @@ def build_report(doc: Document) -> Report:
     references = extract_references(doc, indicators, meta.year, meta.report_type)
     report = Report(source=doc.source, issuer=meta.issuer, year=meta.year, report_type=meta.report_type,
                     scope=scope_of(meta.title), indicators=indicators, scores=scores, total_score=total,
-                    references=references, notes=list(doc.notes))
+                    references=references, notes=list(doc.notes) + ([meta.note] if meta.note else []))
     attach_confidence(report, doc)  # numbers read by OCR carry their recognition confidence
     return report
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from pipeline.document import BBox, CrossCheck, Source
 
-ReportType = Literal["performance_self_evaluation", "final_accounts", "budget", "unknown"]
+ReportType = Literal["performance_self_evaluation", "final_accounts", "budget", "performance_targets", "unknown"]
 Severity = Literal["error", "warning"]
 Outcome = Literal["pass", "fail", "not_applicable", "insufficient_data"]
 

@@ -160,9 +160,10 @@ def test_places_and_departments_from_the_cover():
     issuer = _issuer(title, cfg)
     assert (issuer.district, issuer.department) == ("光明区", "科学城建设服务署")
     assert (_place(issuer, title, cfg).city, _place(issuer, title, cfg).province) == ("深圳市", "广东省")
-    # the city the cover names wins over the table (a 普陀区 outside Shanghai)
+    # the city the cover names wins over the table (a 普陀区 outside Shanghai); its province is the
+    # city's (patterns/metadata.yaml cities)
     named = _place(_issuer("舟山市普陀区财政局2023年度部门决算", cfg), "舟山市普陀区财政局2023年度部门决算", cfg)
-    assert (named.city, named.province) == ("舟山市", None)
+    assert (named.city, named.province) == ("舟山市", "浙江省")
 
 
 @pytest.mark.parametrize("x,text,shown", [

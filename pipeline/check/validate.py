@@ -22,6 +22,9 @@ from pipeline.check.scores import score_checks, score_range_checks
 from pipeline.check.second_reading import reread_failed_tables
 from pipeline.check.tables import table_ratio_checks, table_sum_checks
 from pipeline.document import Document
+from pipeline.errors import PatternsError
+from pipeline.extract.catalog import PATTERNS_DIR, load_yaml
+from pipeline.extract.metadata import type_label
 from pipeline.schema import CheckResult, Coverage, Finding, NotChecked, Report
 
 CHECKS = (formula_checks, cross_mention_checks, table_sum_checks, table_ratio_checks, score_checks,
@@ -31,8 +34,13 @@ CHECKS = (formula_checks, cross_mention_checks, table_sum_checks, table_ratio_ch
 def validate(report: Report, doc: Document | None = None) -> Report:
     ctx = Context.of(report, doc)
     results: list[CheckResult] = []
-    for check in CHECKS:
+    families = families_for(report)
+    for check in families:
         results.extend(_run_family(check, ctx))
+    if not families:
+        looks = next((n for n in report.notes if _not_a_report(n)), type_label(report.report_type))
+        results.append(CheckResult(rule="report_type.out_of_scope", kind="internal", outcome="insufficient_data",
+                                   message=f"全部算术核对：{looks}，不是受支持的报告类型，未做核对"))
     reread_failed_tables(results, doc)  # a failed table check: camelot's reading first (结构存疑)
     attach_confidence(report, doc)  # OCR: an error resting on a doubtful digit is a warning
     doubt_errors(results, doc)
@@ -43,6 +51,29 @@ def validate(report: Report, doc: Document | None = None) -> Report:
                                recomputed=r.recomputed, interval=r.interval, evidence=r.evidence) for r in failed]
     report.coverage = coverage(results, ctx)
     return add_problems(report)  # findings on the same printed numbers: one problem
+
+
+def _not_a_report(note: str) -> bool:
+    """A note of metadata.detect saying the file is no finance report (patterns/metadata.yaml
+    ``not_reports``: a notice, a letter, a statistics sheet)."""
+    return any(note.startswith(n["note"].split("{")[0]) for n in load_yaml("metadata.yaml").get("not_reports", []))
+
+
+def families_for(report: Report) -> tuple:
+    """The check families a report gets: none for a file that is no finance report, those of
+    patterns/metadata.yaml ``checks_by_type`` for its kind, else all."""
+    if report.report_type == "unknown" and any(_not_a_report(n) for n in report.notes):
+        return ()
+    report_type = report.report_type
+    named = load_yaml("metadata.yaml").get("checks_by_type", {}).get(report_type)
+    if named is None:
+        return CHECKS
+    known = {c.__name__.removesuffix("_checks"): c for c in CHECKS}
+    unknown = set(named) - set(known)
+    if unknown:
+        raise PatternsError(f"{PATTERNS_DIR}/metadata.yaml: checks_by_type.{report_type}: no check family "
+                            f"{', '.join(sorted(unknown))} (known: {', '.join(known)})")
+    return tuple(known[n] for n in named)
 
 
 def _run_family(check, ctx: Context) -> list[CheckResult]:
