@@ -37,6 +37,27 @@ def budget_checks(ctx: Context) -> list[CheckResult]:
 
 
 # ----------------------------------------------------------------------------------- values
+def truncated(stated: float, decimals: int, table: float) -> str | None:
+    """The text's figure is the table's cut at the text's decimals instead of rounded (table 877,080
+    元, text 87.70 万元: 87.708 cut to 87.70): the rounded figure it should have printed, else None.
+    A cut figure is no contradiction of the table but a slip of rounding: a warning, not an error."""
+    import math
+
+    if decimals < 0:
+        return None  # a figure printed in 亿元 whole: no decimals to cut
+    k = 10 ** decimals
+    cut = math.trunc(table * k + (1e-9 if table >= 0 else -1e-9)) / k
+    rounded = math.floor(abs(table) * k + 0.5 + 1e-9) / k * (1 if table >= 0 else -1)
+    if abs(cut - stated) < 0.5 / k - 1e-12 and abs(rounded - stated) >= 0.5 / k - 1e-12:
+        return f"{rounded:.{decimals}f}"
+    return None
+
+
+def truncation_message(label: str, text: str, where: str, cell: str, table: float, rounded: str) -> str:
+    return (f"{label}正文写作 {text}，{where}为 {cell}（{fmt(table)}万元）：正文按截位而非四舍五入列示"
+            f"（四舍五入应为 {rounded}），截位误差，非前后矛盾")
+
+
 def _cell_value(loc) -> Interval | None:
     parsed = parse_number(loc.cell.text)
     if parsed is None or loc.table.unit is None or not is_numeric(loc.cell.text):
@@ -58,7 +79,7 @@ def _where(loc) -> str:
 def _text_vs_tables(ctx: Context, scope: str) -> list[CheckResult]:
     doc = ctx.doc
     cells: dict[str, list] = {}
-    for loc in locate_cells(doc, scope):
+    for loc in locate_cells(doc, scope, ctx.report.year):
         cells.setdefault(loc.key, []).append(loc)
     results = []
     # the same figure in two standard tables (收入支出决算总表 against 财政拨款收入支出决算总表 …)
@@ -110,6 +131,12 @@ def _text_vs_tables(ctx: Context, scope: str) -> list[CheckResult]:
             results.append(result(rule, "text_vs_table", "pass",
                                   f"{label}正文写作 {ind.raw_text}，{_where(loc)}为 {loc.cell.text}",
                                   stated=ind.value, recomputed=v.mid, interval=v, stated_interval=stated,
+                                  evidence=[ev_text, _cell_ev(loc, ind.key)]))
+        elif (rounded := truncated(ind.value, ind.decimals, v.mid)) is not None:
+            results.append(result(rule, "text_vs_table", "fail", severity="warning",
+                                  message=truncation_message(label, f"{ind.raw_text}（第{ind.page}页）", _where(loc),
+                                                             loc.cell.text, v.mid, rounded),
+                                  stated=ind.value, recomputed=round(v.mid, 6), interval=v, stated_interval=stated,
                                   evidence=[ev_text, _cell_ev(loc, ind.key)]))
         else:
             results.append(result(rule, "text_vs_table", "fail", severity="error",
@@ -192,6 +219,12 @@ def _item_vs_row(ctx, spec, name, rule, stated, t, row) -> CheckResult:
     if v.overlaps(iv):
         return result(rule, "item_vs_table", "pass", f"{name}正文写作 {text} 万元，表中为 {cell.text}",
                       stated=iv.mid, recomputed=v.mid, interval=v, stated_interval=iv, evidence=[ev, ev_cell])
+    decimals = (parse_number(text) or (0.0, 0))[1]
+    if (rounded := truncated(iv.mid, decimals, v.mid)) is not None:
+        return result(rule, "item_vs_table", "fail", severity="warning",
+                      message=truncation_message(name, f"{text} 万元（第{ev.page}页）", f"{t.caption or '表'}（第{row.page}页）",
+                                                 cell.text, v.mid, rounded),
+                      stated=iv.mid, recomputed=round(v.mid, 6), interval=v, stated_interval=iv, evidence=[ev, ev_cell])
     return result(rule, "item_vs_table", "fail", severity="error",
                   message=f"{name}正文（第{ev.page}页）写作 {text} 万元，{t.caption or '表'}（第{row.page}页）"
                           f"为 {cell.text}（{fmt(v.mid)}万元），不一致",

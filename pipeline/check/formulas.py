@@ -45,20 +45,58 @@ def _pick_formula(ctx: Context, texts: list[str]) -> Formula | None:
     return None
 
 
+def _scope_subjects() -> set[str]:
+    from pipeline.extract.catalog import load_yaml
+
+    return set(load_yaml("indicators.yaml").get("scope_subjects", []))
+
+
+def scope_of(ind) -> str | None:
+    """The scope a mention's figure is of (indicators.yaml `scope_subjects`: a fund's), None for the
+    report's whole."""
+    return ind.subject if ind.subject in _scope_subjects() else None
+
+
+def scoped(ctx: Context, scope: str | None) -> Context:
+    """The context of one scope: only the mentions of that scope (a formula never mixes a fund's
+    基本支出 with the department's 年初预算)."""
+    values: dict[str, list[Value]] = {}
+    for ind, v in zip(ctx.report.indicators, _all_values(ctx)):
+        if scope_of(ind) == scope:
+            values.setdefault(ind.key, []).append(v)
+    return Context(ctx.report, ctx.doc, ctx.cat, values)
+
+
+def _all_values(ctx: Context) -> list[Value]:
+    return [indicator_value(i) for i in ctx.report.indicators]
+
+
 def formula_checks(ctx: Context) -> list[CheckResult]:
+    scopes = sorted({scope_of(i) for i in ctx.report.indicators} - {None})
+    results = _formula_checks(scoped(ctx, None), "")
+    for scope in scopes:
+        results.extend(_formula_checks(scoped(ctx, scope), f"@{scope}", quiet=True))
+    return results
+
+
+def _formula_checks(ctx: Context, suffix: str, quiet: bool = False) -> list[CheckResult]:
+    """``suffix`` names a scope other than the whole in the rule; ``quiet``: a formula whose parts
+    that scope does not state is not listed as unchecked (the whole's formula is)."""
     results = []
     for key, entry in ctx.cat.entries.items():
         if not entry.formula or key not in ctx.values:
             continue
         formula = _pick_formula(ctx, [entry.formula, *entry.fallback_formulas])
-        rule = f"{Formula(entry.formula).kind}.{key}"
+        rule = f"{Formula(entry.formula).kind}.{key}{suffix}"
         if formula is None:
+            if quiet:
+                continue
             missing = [n for n in Formula(entry.formula).names if not ctx.values.get(n)]
             results.append(result(rule, Formula(entry.formula).kind, "insufficient_data",
                                    f"{entry.label}：报告未给出 {'、'.join(ctx.label(n) for n in missing)}，无法复算",
                                    evidence=[v.evidence for v in ctx.values[key]]))
             continue
-        rule = f"{formula.kind}.{key}"
+        rule = f"{formula.kind}.{key}{suffix}"
         evaluated = evaluate_all(formula, ctx)
         if not evaluated:
             results.append(result(rule, formula.kind, "not_applicable", f"{entry.label}：分母为零，不适用"))
@@ -136,6 +174,31 @@ def statement_sets(inds: list) -> list[tuple[str | None, list[Value]]]:
     return out
 
 
+def _truncations(values: list[Value], kinds: list[str]) -> str | None:
+    """When the table's mentions agree and every text mention that differs from them is the table's
+    figure cut at the text's decimals (877,080 元 printed 87.70 万元): what each should have read."""
+    import math
+
+    from pipeline.check.budget import truncated
+
+    table = distinct([v for v, k in zip(values, kinds) if k == "table"])
+    if len(table) != 1:
+        return None
+    t = table[0][0]
+    notes = []
+    for v, k in zip(values, kinds):
+        if k == "table" or v.interval.overlaps(t.interval):
+            continue
+        width = v.interval.hi - v.interval.lo  # the printed precision in 万元 (a figure in 元 included)
+        if width <= 0:
+            return None  # an exact count: nothing is rounded
+        rounded = truncated(v.value, round(-math.log10(width)), t.value)
+        if rounded is None:
+            return None
+        notes.append(f"第{v.evidence.page}页 {v.text} 四舍五入应为 {rounded}")
+    return "；".join(dict.fromkeys(notes)) or None
+
+
 def _cross_mention(ctx: Context, key: str, subject: str | None, values: list[Value]) -> CheckResult:
     groups = distinct(values)
     label = ctx.label(key)
@@ -149,16 +212,23 @@ def _cross_mention(ctx: Context, key: str, subject: str | None, values: list[Val
                       stated=values[0].value, evidence=[v.evidence for v in values])
     first, other = groups[0][0], groups[1][0]
     recomputed, interval, extra = other.value, other.interval, []
-    formula = _pick_formula(ctx, [entry.formula, *entry.fallback_formulas]) if entry and entry.formula else None
+    own = scoped(ctx, subject if subject in _scope_subjects() else None)  # the recomputation, in the mentions' scope
+    formula = _pick_formula(own, [entry.formula, *entry.fallback_formulas]) if entry and entry.formula else None
     how = ""
     if formula is not None:
-        evaluated = evaluate_all(formula, ctx)
+        evaluated = evaluate_all(formula, own)
         if evaluated:
             iv, combo = evaluated[0]
             point = _point(formula, combo)
             recomputed, interval, extra = round(point, 6), iv, [v.evidence for v in combo.values()]
             how = f"；按 {formula.render({k: v.text for k, v in combo.items()}, operand)} 复算为 {fmt_like(point, first.text)}"
     places = "，".join(f"第{g[0].evidence.page}页写作 {g[0].text}" for g in groups)
+    cut = _truncations(values, kinds) if kind == "text_vs_table" else None
+    if cut:
+        return result(rule, kind, "fail", severity="warning",
+                      message=f"“{label}”{places}：正文按截位而非四舍五入列示表中数（{cut}），截位误差，非前后矛盾",
+                      stated=first.value, recomputed=other.value, interval=other.interval,
+                      stated_interval=first.interval, evidence=[v.evidence for g in groups for v in g])
     return result(rule, kind, "fail", severity="error",
                   message=f"同一指标“{label}”前后数值不一致：{places}{how}",
                   stated=first.value, recomputed=recomputed, interval=interval,

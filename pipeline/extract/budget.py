@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.document import Cell, Document, Paragraph, Row, Table
-from pipeline.extract.catalog import budget_config, catalog, rules_config
+from pipeline.extract.catalog import budget_config, budget_regex, catalog, rules_config
 from pipeline.extract.indicators import clean_label, column_titles
 from pipeline.extract.numbers import parse_number, to_canonical
 from pipeline.extract.sections import section_paths
@@ -65,17 +65,34 @@ class Located:
         return self.row.cells[self.j]
 
 
-def locate_cells(doc: Document, scope: str | None) -> list[Located]:
+_NO_YEAR = object()
+
+
+def locate_cells(doc: Document, scope: str | None, year: int | None | object = _NO_YEAR) -> list[Located]:
+    """``year``: the report's; in a table of several years (2025年 | 2026年 columns, or a row per
+    year) only the report year's columns and rows hold its figures (indicators.yaml `table_years`).
+    Not given: read from the title page."""
+    from pipeline.extract.indicators import row_year, year_mark
+
+    if year is _NO_YEAR:
+        from pipeline.extract.metadata import detect
+        year = detect(doc).year
     code_col = re.compile(rules_config()["table_sums"]["code_column"])
     out = []
     for t, spec in classify(doc, scope):
         titles = column_titles(t)
         for c in spec.get("cells", []):
             if c.get("first"):  # one row of figures: the first row holding a number, else the last row
-                k = next((k for k, r in enumerate(t.rows) if any(is_numeric(x.text) for x in r.cells)), len(t.rows) - 1)
-                body = [t.rows[k]]
-                if k != t.n_header_rows:  # every row above it heads the columns
-                    titles = column_titles(t.model_copy(update={"n_header_rows": k}))
+                rows = [k for k, r in enumerate(t.rows) if any(is_numeric(x.text) for x in r.cells)]
+                first = rows[0] if rows else len(t.rows) - 1
+                if first != t.n_header_rows:  # every row above it heads the columns
+                    titles = column_titles(t.model_copy(update={"n_header_rows": first}))
+                marks = [row_year(t.rows[k], year) for k in rows]
+                if any(m is not None for m in marks):  # a row per year (2025年 | 2026年): the report year's
+                    rows = [k for k, m in zip(rows, marks) if m == "own"]
+                    if not rows:
+                        continue
+                body = [t.rows[rows[0] if rows else first]]
             else:
                 body = t.body
             for row in body:
@@ -90,6 +107,8 @@ def locate_cells(doc: Document, scope: str | None) -> list[Located]:
                     title = titles[j] if j < len(titles) else ""
                     if row.cells[j].spanned or code_col.search(title):
                         continue  # the label's merged cell, a subject-code column
+                    if year_mark(title, year) not in (None, "own"):
+                        continue  # another year's column, or a change
                     if all(w in title for w in c["col"]) and not any(w in title for w in c.get("none", [])):
                         out.append(Located(c["key"], t, spec, row, j, bool(c.get("check_only"))))
                         break
@@ -118,7 +137,13 @@ def text_indicators(doc: Document, scope: str | None, paths: list | None = None)
     for p in doc.paragraphs:
         for b in blocks:
             for spec in b["patterns"]:
+                unless = budget_regex(spec["unless"], "phrasings.unless") if spec.get("unless") else None
+                lists = _lists_after(p.text, spec["after"]) if spec.get("after") else None
                 for m in spec["re"].finditer(p.text):
+                    if unless is not None and unless.search(p.text, _sentence_start(p.text, m.start()), m.start()):
+                        continue
+                    if lists is not None and not any(a <= m.start() < b for a, b in lists):
+                        continue
                     for key, text in m.groupdict().items():
                         if text is None:
                             continue
@@ -126,6 +151,19 @@ def text_indicators(doc: Document, scope: str | None, paths: list | None = None)
                             out.append(_text_indicator(p, m.start(key), m.end(key), cat.entries[k],
                                                        paths[p.index] if paths else None))
     return out
+
+
+def _lists_after(text: str, pattern: str) -> list[tuple[int, int]]:
+    """The spans that follow each match of ``pattern`` up to the next "；" or "。" (a total's list of parts)."""
+    out = []
+    for m in budget_regex(pattern, "phrasings.after").finditer(text):
+        stop = re.compile(r"[;；。]").search(text, m.end())
+        out.append((m.end(), stop.start() if stop else len(text)))
+    return out
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    return max(text.rfind(ch, 0, pos) for ch in "。!?") + 1
 
 
 def _text_indicator(p: Paragraph, a: int, b: int, entry, section) -> Indicator:
@@ -141,14 +179,14 @@ def _text_indicator(p: Paragraph, a: int, b: int, entry, section) -> Indicator:
                      quote=p.raw_of(s0, s1).strip(), source="text")
 
 
-def budget_indicators(doc: Document, report_type: str) -> list[Indicator]:
+def budget_indicators(doc: Document, report_type: str, year: int | None | object = _NO_YEAR) -> list[Indicator]:
     """All headline figures of a 预算/决算 report: text phrasings and standard-table cells."""
     scope = scope_of(doc, report_type)
     if scope is None:
         return []
     paths = section_paths(doc)
     out = text_indicators(doc, scope, paths)
-    for loc in locate_cells(doc, scope):
+    for loc in locate_cells(doc, scope, year):
         if loc.check_only:
             continue
         section = paths[loc.table.after_paragraph] if loc.table.after_paragraph >= 0 else None

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from pipeline.extract.catalog import Catalog, Entry, catalog, tables_config
 from pipeline.document import Document, Paragraph, Row, Table
-from pipeline.extract.numbers import parse_number, to_canonical
+from pipeline.extract.numbers import EMPTY_CELLS, parse_number, to_canonical
 from pipeline.schema import Indicator, Score
 from pipeline.extract.sections import section_paths
 from pipeline.read.tables import column_numbers, row_label
@@ -41,17 +41,26 @@ class _Candidate:
     via_term: bool = False  # bound by a term under its subject (so an ellipsis may repeat it)
 
 
-def extract_indicators(doc: Document, report_type: str = "unknown") -> tuple[list[Indicator], list[Score], float | None]:
+_DETECT = object()
+
+
+def extract_indicators(doc: Document, report_type: str = "unknown",
+                       year: int | None | object = _DETECT) -> tuple[list[Indicator], list[Score], float | None]:
+    """``year``: the report's own year (by default read from the title page): a figure of another
+    year, in the text or in a table's year column or row, is not the report's."""
+    if year is _DETECT:
+        from pipeline.extract.metadata import detect
+        year = detect(doc).year
     cat = catalog()
     paths = section_paths(doc)
     indicators: list[Indicator] = []
     for p in doc.paragraphs:
-        indicators.extend(_from_paragraph(p, paths[p.index], cat, report_type))
+        indicators.extend(_from_paragraph(p, paths[p.index], cat, report_type, year))
     for t in doc.tables:
         section = paths[t.after_paragraph] if t.after_paragraph >= 0 else None
-        indicators.extend(_from_table(t, section, cat))
+        indicators.extend(_from_table(t, section, cat, year, doc))
     from pipeline.extract.budget import budget_indicators  # 预算/决算 headline figures: patterns/budget.yaml
-    indicators.extend(budget_indicators(doc, report_type))
+    indicators.extend(budget_indicators(doc, report_type, year))
     scores, total = _scores(doc, paths)
     indicators.extend(total)
     indicators.sort(key=lambda i: (i.page, i.bbox[1], i.bbox[0]))
@@ -73,7 +82,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _from_paragraph(p: Paragraph, section: str | None, cat: Catalog, report_type: str) -> list[Indicator]:
+def _from_paragraph(p: Paragraph, section: str | None, cat: Catalog, report_type: str,
+                    year: int | None = None) -> list[Indicator]:
     out = []
     prev = ""
     spans = sentences(p.text)
@@ -87,9 +97,15 @@ def _from_paragraph(p: Paragraph, section: str | None, cat: Catalog, report_type
             context = prev if _INHERITS.match(sent) else ""
             if heading and k > 0 and not context.startswith(heading):
                 context = heading + context
-            found = _bind(context + sent, cat, report_type)
+            found = _bind(context + sent, cat, report_type, year)
             if context and not heading:
-                found = _breakdown_reading(context, sent, found, cat, report_type)
+                found = _breakdown_reading(context, sent, found, cat, report_type, year)
+            # the parts after each 其中 (this sentence's, or the one it opens) take their whole's scope
+            text = context + sent
+            for k in [len(context)] if context and not heading else []:
+                _inherit_scope(text, k, found, cat)
+            for m in _INNER_BREAKDOWN.finditer(text, len(context) + 1):
+                _inherit_scope(text, m.start(), found, cat)
             for c in found:
                 if c.num_start >= len(context):
                     c.num_start -= len(context)
@@ -100,18 +116,18 @@ def _from_paragraph(p: Paragraph, section: str | None, cat: Catalog, report_type
 
 
 def _breakdown_reading(context: str, sent: str, found: list[_Candidate], cat: Catalog,
-                       report_type: str) -> list[_Candidate]:
+                       report_type: str, year: int | None = None) -> list[_Candidate]:
     """A 其中 sentence breaks down one figure of the sentence before; which one decides the parts'
     subject and phase. The nearest figure is read first; when the parts do not add up to it but
     do add up (within their printed precision) to an earlier figure, the parts are that figure's
     ("“三公”经费支出3.46万元，年初预算5.2万元，…。其中因公出国（境）费0.00万元…": spending, not budget)."""
     parts = [c for c in found if c.num_start >= len(context) and c.entry.kind == "amount"]
-    figures = [c for c in _bind(context, cat, report_type) if c.entry.kind == "amount"]
+    figures = [c for c in _bind(context, cat, report_type, year) if c.entry.kind == "amount"]
     if len(parts) < 2 or not figures or _adds_up(parts, figures[-1]):
         return found
     for figure in reversed(figures[:-1]):
         head = context[:figure.num_end]
-        other = _bind(head + sent, cat, report_type)
+        other = _bind(head + sent, cat, report_type, year)
         other_parts = [c for c in other if c.num_start >= len(head) and c.entry.kind == "amount"]
         if len(other_parts) == len(parts) and _adds_up(other_parts, figure):
             shift = len(context) - len(head)
@@ -128,6 +144,47 @@ def _adds_up(parts: list[_Candidate], whole: _Candidate) -> bool:
 
 
 _INHERITS = re.compile(r"^\s*其中")
+_AMOUNT_IN_TEXT = re.compile(r"(?P<num>[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?)\s*(?P<unit>万元|亿元|元)")
+
+
+def _inherit_scope(text: str, split: int, found: list[_Candidate], cat: Catalog) -> None:
+    """"财政拨款支出2,961.68万元，其中：基本支出…", "一般公共预算财政拨款支出154,304.22万元，比2025年增加…。
+    其中：基本支出5,362.42万元…；项目支出148,941.8万元": the parts after 其中 (at ``split``) that add up
+    to a figure before it are that figure's parts and take its scope (indicators.yaml
+    `scope_subjects`: a fund's 基本支出 is not the department's)."""
+    scoped = set(_catalog_extra().get("scope_subjects", []))
+    nxt = _INNER_BREAKDOWN.search(text, split + 1)
+    stop = nxt.start() if nxt else len(text)
+    parts = [c for c in found if split <= c.num_start < stop and c.entry.kind == "amount"]
+    if len(parts) < 2 or not scoped:
+        return
+    total = sum(c.value for c in parts)
+    slack = sum(0.5 * 10 ** -c.decimals for c in parts)
+    head = text[:split]
+    for m in reversed(list(_AMOUNT_IN_TEXT.finditer(head))):
+        parsed = parse_number(m.group("num"))
+        if parsed is None:
+            continue
+        value, decimals = to_canonical(*parsed, m.group("unit"))
+        if abs(value - total) > slack + 0.5 * 10 ** -decimals + 1e-9:
+            continue
+        # the subject that names this figure: one whose name runs into it ("财政拨款支出2,961.68万元")
+        name = None
+        for pname, pats in cat.subjects.items():
+            for pat in pats:
+                for x in pat.finditer(head, 0, m.start()):
+                    v = cat.value_re.match(head, x.end())
+                    if v and v.start("num") == m.start("num"):
+                        name = pname
+        if name in scoped:
+            funded = set(_catalog_extra().get("grant_funded", []))
+            for c in parts:
+                if c.subject in (None, own_subject(c.entry, cat)) and c.entry.key not in funded:
+                    c.subject = name
+        return
+
+
+_INNER_BREAKDOWN = re.compile(r"其中")
 
 
 def _is_topic(sent: str, cat: Catalog) -> bool:
@@ -135,16 +192,18 @@ def _is_topic(sent: str, cat: Catalog) -> bool:
     return any(p.search(sent) for name in topics for p in cat.subjects.get(name, []))
 
 
-def _bind(sent: str, cat: Catalog, report_type: str) -> list[_Candidate]:
+def _bind(sent: str, cat: Catalog, report_type: str, year: int | None = None) -> list[_Candidate]:
     # each subject and phase word reaches from where it starts to the end of its scope (see _scope_end)
     extra = _catalog_extra()
     clause_only, foreign = set(extra.get("clause_subjects", [])), set(extra.get("foreign_subjects", []))
-    subjects = sorted((m.start(), _scope_end(sent, m.start(), m.end(), cat, own_value=True,
-                                             clause_only=name in clause_only), name)
-                      for name, pats in cat.subjects.items() for pat in pats for m in pat.finditer(sent))
+    subjects = sorted([*((m.start(), _scope_end(sent, m.start(), m.end(), cat, own_value=True,
+                                                clause_only=name in clause_only), name)
+                         for name, pats in cat.subjects.items() for pat in pats for m in pat.finditer(sent)),
+                       *_other_years(sent, cat, year)])
     phases = sorted((m.start(), _scope_end(sent, m.start(), m.end(), cat, own_value=False), name)
                     for name, pats in cat.phases.items() for pat in pats for m in pat.finditer(sent))
     default_phase = cat.phase_default.get(report_type)
+    grant_scopes, grant_funded = set(extra.get("scope_subjects", [])), set(extra.get("grant_funded", []))
 
     def subject_at(pos: int) -> str | None:
         # the nearest subject that starts before the term (a subject inside the term counts) and
@@ -176,6 +235,8 @@ def _bind(sent: str, cat: Catalog, report_type: str) -> list[_Candidate]:
         # 预算执行率": the project's). The phase: the entry's, or a phase word in the name itself.
         subject = (own_subject(entry, cat)
                    or (subject_at(alias_start - 1) if alias_start else None))
+        if subject in grant_scopes and entry.key in grant_funded:
+            subject = None  # "财政拨款的机关运行经费": its source, not another scope
         inner = [name for start, _u, name in phases if alias_start <= start < alias_end]
         return subject, entry.phase or (inner[0] if inner else None)
 
@@ -190,7 +251,8 @@ def _bind(sent: str, cat: Catalog, report_type: str) -> list[_Candidate]:
                     v = _value_after(sent, m.end(), entry.kind, cat)
                     if v is None or _compared(sent, m.start()) or foreign_at(m.start()):
                         continue
-                    if is_term and subject_at(m.start()) != entry.subject:
+                    if is_term and (subject_at(m.start()) != entry.subject
+                                    or _names_another(sent, m.start(), entry.subject, cat)):
                         continue
                     found_phase = phase_at(m.end(), begin=m.start())
                     if entry.phase and not _phase_fits(entry.phase, found_phase):
@@ -215,6 +277,67 @@ def _bind(sent: str, cat: Catalog, report_type: str) -> list[_Candidate]:
     spans = sorted((m.start(), m.end(), name) for name, pats in cat.subjects.items()
                    for pat in pats for m in pat.finditer(sent))
     return _ellipses(sent, cat, spans, found)
+
+
+def _other_years(sent: str, cat: Catalog, year: int | None) -> list[tuple[int, int, str]]:
+    """Years named in the sentence other than the report's own (indicators.yaml `year_subject`):
+    each is a prior_year subject over its clause ("比2025年年初预算数9819.98万元": 2025's figure)."""
+    pat = _year_subject()
+    if year is None or pat is None:
+        return []
+    return [(m.start(), _scope_end(sent, m.start(), m.end(), cat, own_value=False, clause_only=True), "prior_year")
+            for m in pat.finditer(sent) if int(m.group("year")) != year]
+
+
+_QUALIFIER_START = re.compile(r"[，,。;；:：、!?]|(?:\d[\d,.]*\s*(?:万元|亿元|元|%|人|个|辆|台|分))")
+
+
+def _names_another(sent: str, start: int, subject: str | None, cat: Catalog) -> bool:
+    """Whether the words just before a term at ``start`` name another quantity than the entry's
+    ("会议费预算支出30万元", "财政拨款预算支出", "因公出国（境）费支出0万元"): what precedes it in its
+    clause, once the declared qualifiers (indicators.yaml `term_qualifiers`: the department, the
+    issuer's name, a year …) are taken off its end, must be nothing or end with the entry's own
+    subject."""
+    begin = max((m.end() for m in _QUALIFIER_START.finditer(sent, 0, start)), default=0)
+    while begin < start and sent[begin].isspace():
+        begin += 1
+    own = [(m.start(), m.end()) for pat in cat.subjects.get(subject, []) for m in pat.finditer(sent)] if subject else []
+    # every place the qualifiers can be taken off back to (the words are read right to left)
+    reach, todo = {start}, [start]
+    while todo:
+        end = todo.pop()
+        while end > begin and sent[end - 1].isspace():
+            end -= 1
+        rest = sent[begin:end]
+        if not rest or _ROW_PREFIX.fullmatch(rest) or any(s < end <= e for s, e in own):
+            return False
+        for q in _term_qualifiers():
+            for k in range(begin, end):
+                if k not in reach and q.fullmatch(sent, k, end):
+                    reach.add(k)
+                    todo.append(k)
+    return True
+
+
+def _term_qualifiers() -> list[re.Pattern]:
+    return _compiled("term_qualifiers")
+
+
+def _year_subject() -> re.Pattern | None:
+    pats = _compiled("year_subject")
+    return pats[0] if pats else None
+
+
+_COMPILED: dict[str, list[re.Pattern]] = {}
+
+
+def _compiled(name: str) -> list[re.Pattern]:
+    """A regex or list of regexes of indicators.yaml (`term_qualifiers`, `year_subject`), compiled once."""
+    if name not in _COMPILED:
+        raw = _catalog_extra().get(name) or []
+        raw = [raw] if isinstance(raw, str) else raw
+        _COMPILED[name] = [re.compile(f"(?:{p})") for p in raw]
+    return _COMPILED[name]
 
 
 _LIST_GAP = re.compile(r"[，,、;；和及与\s]*")
@@ -454,26 +577,31 @@ def _table_matches(t: Table, when: list[list[str]]) -> bool:
     return any(all(w in text for w in words) for words in when)
 
 
-def _from_table(t: Table, section: str | None, cat: Catalog) -> list[Indicator]:
+def _from_table(t: Table, section: str | None, cat: Catalog, year: int | None = None,
+                doc: Document | None = None) -> list[Indicator]:
     cfg = tables_config()
     out: list[Indicator] = []
     for spec in cfg["tables"]:
         if not _table_matches(t, spec["when"]):
             continue
         titles = column_titles(t)
+        # a table of several years side by side: only the report year's columns are its figures
+        marks = [year_mark(title, year) for title in titles]
+        usable = [m in (None, "own") for m in marks]
         columns: dict[str, int] = {}
         for name, rule in spec["columns"].items():
             for j, title in enumerate(titles):
-                if has_words(title, rule.get("all", [])) and not any(w in title for w in rule.get("none", [])):
+                if usable[j] and has_words(title, rule.get("all", [])) and not any(w in title for w in rule.get("none", [])):
                     columns.setdefault(name, j)
+        unit = table_unit(t, doc)
         for row_spec in spec["rows"]:
-            rows = _pick_rows(t, row_spec)
+            rows = _pick_rows(t, row_spec, year)
             for row in rows:
                 for col_name, key in row_spec["keys"].items():
                     j = columns.get(col_name)
-                    if j is None or j >= len(row.cells):
+                    if j is None or j >= len(row.cells) or not _fund_whole(titles, row, j):
                         continue
-                    ind = _indicator_from_cell(t, row, j, cat.entries[key], section)
+                    ind = _indicator_from_cell(t, row, j, cat.entries[key], section, unit)
                     if ind is not None:
                         out.append(ind)
         break  # one spec per table
@@ -517,22 +645,114 @@ def _from_form(t: Table, section: str | None, cat: Catalog) -> list[Indicator]:
     return out
 
 
-def _pick_rows(t: Table, row_spec: dict) -> list[Row]:
+def _pick_rows(t: Table, row_spec: dict, year: int | None = None) -> list[Row]:
     body = [r for r in t.body if any(c.text for c in r.cells)]
+    # one row per year (年度: 2025年 | 2026年 | 增减变化金额): only the report year's row is its figures
+    marks = [row_year(r, year) for r in body]
+    if any(m is not None for m in marks):
+        body = [r for r, m in zip(body, marks) if m == "own"]
     if row_spec.get("first"):
         return body[:1]
     pat = re.compile(row_spec["label"])
     return [r for r in body if pat.fullmatch(clean_label(row_label(r)))]
 
 
-def _indicator_from_cell(t: Table, row: Row, j: int, entry: Entry, section: str | None) -> Indicator | None:
+def _year_marks() -> dict:
+    """indicators.yaml `table_years`, its regexes compiled once (none declared: no year is read)."""
+    cfg = _catalog_extra().get("table_years") or {}
+    if cfg and "_re" not in cfg:
+        cfg["_re"] = re.compile(cfg["year"])
+        cfg["_row_re"] = re.compile(cfg["row_label"])
+    return cfg
+
+
+def year_mark(text: str, year: int | None) -> str | None:
+    """What year a column title or row label speaks of (indicators.yaml `table_years`): "own" (the
+    report's year, 当年/本年), "other" (another year, 上年), "change" (增减变化), None (no year)."""
+    cfg = _year_marks()
+    if not cfg:
+        return None
+    if any(w in text for w in cfg.get("change", [])):
+        return "change"
+    years = {int(m.group("year")) for m in cfg["_re"].finditer(text)}
+    prior = any(w in text for w in cfg.get("prior", []))
+    own = any(w in text for w in cfg.get("own", []))
+    if not (years or prior or own):
+        return None
+    if year is None:
+        return "other"  # a year is named, and the report's is not known
+    years |= ({year - 1} if prior else set()) | ({year} if own else set())
+    return "own" if years == {year} else "other"
+
+
+def row_year(row: Row, year: int | None) -> str | None:
+    """The year a body row is of, by a label cell that is only a year or a change
+    ("2026年", "上年", "增减变化金额"); None when no cell says."""
+    cfg = _year_marks()
+    if not cfg:
+        return None
+    for c in row.cells:
+        text = re.sub(r"\s+", "", c.text)
+        if not text or _NUMBER_ONLY.match(text):
+            continue
+        if cfg["_row_re"].match(text) or any(w in text for w in cfg.get("change", [])):
+            return year_mark(text, year)
+    return None
+
+
+def _fund_whole(titles: list[str], row: Row, j: int) -> bool:
+    """A column under one fund of a heading split by fund (因公出国(境)费 | 一般公共预算 · 政府性基金预算
+    · 国有资本经营预算) stands for the heading's whole only when the other funds' columns of the row are
+    zero or blank (indicators.yaml `table_funds`); otherwise its figure is one fund's, not the whole."""
+    funds = _catalog_extra().get("table_funds") or []
+    fund = next((f for f in funds if f in titles[j]), None)
+    if fund is None:
+        return True
+    key = titles[j].replace(fund, "#")
+    siblings = [k for k, title in enumerate(titles) if k != j and any(
+        f != fund and f in title and title.replace(f, "#") == key for f in funds)]
+    for k in siblings:
+        text = row.cells[k].text if k < len(row.cells) else ""
+        parsed = parse_number(text)
+        if text.strip() not in EMPTY_CELLS and (parsed is None or parsed[0] != 0):
+            return False
+    return True
+
+
+_UNIT_IN_TEXT = re.compile(r"单位\s*[:：]\s*(万元|亿元|元|千元)|[（(](万元|亿元|元|千元)[)）]")
+
+
+def table_unit(t: Table, doc: Document | None = None) -> str | None:
+    """The unit of a table's amounts: the reading's (单位：元 above the grid, (万元) in the header),
+    else a 单位 line among the paragraphs printed on its page between the previous table and it, or
+    a unit in a column title. None when nowhere said: its amounts are then not read."""
+    if t.unit:
+        return t.unit
+    texts = [" ".join(c.text for r in t.header for c in r.cells), *column_titles(t), t.caption or ""]
+    if doc is not None and t.after_paragraph >= 0:
+        before = [p for p in doc.paragraphs[max(0, t.after_paragraph - 8):t.after_paragraph + 1] if p.page == t.page]
+        prev_end = max((o.after_paragraph for o in doc.tables if o is not t and o.page == t.page
+                        and o.after_paragraph < t.after_paragraph), default=-1)
+        texts += [p.text for p in before if p.index > prev_end]
+    for text in texts:
+        if m := _UNIT_IN_TEXT.search(text or ""):
+            return m.group(1) or m.group(2)
+    return None
+
+
+def _indicator_from_cell(t: Table, row: Row, j: int, entry: Entry, section: str | None,
+                         unit: str | None | object = _DETECT) -> Indicator | None:
     cell = row.cells[j]
     parsed = parse_number(cell.text)
     if parsed is None:
         return None
     if entry.kind == "rate" and not cell.text.endswith("%") and "%" not in "".join(column_titles(t)[j:j + 1]):
         return None
-    unit = t.unit if entry.kind == "amount" else None
+    if unit is _DETECT:
+        unit = table_unit(t)
+    if entry.kind == "amount" and unit is None:
+        return None  # an amount whose unit the table does not say: 元 or 万元 is not known
+    unit = unit if entry.kind == "amount" else None
     value, decimals = to_canonical(*parsed, unit)
     return Indicator(key=entry.key, value=value, unit=entry.unit, raw_text=cell.raw or cell.text, decimals=decimals,
                      page=row.page, bbox=cell.bbox or row.bbox, section=section,
