@@ -104,8 +104,8 @@ class Cell(BaseModel):
     bbox: BBox | None = None
     # True when the cell is covered by a merged cell that starts above or to the left.
     spanned: bool = False
-    # where its text starts and ends (leftmost x0, rightmost x1 of its characters): a label's
-    # indent tells its level, unless the text is centred
+    # where its first line of text starts and ends (leftmost x0, rightmost x1): a label's indent
+    # tells its level, unless the text is centred (a wrapped label's next lines may start further left)
     x0: float | None = None
     x1: float | None = None
 

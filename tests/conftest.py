@@ -77,3 +77,21 @@ def yantian_store(tmp_path: Path, names: tuple[str, str], missing_message: str):
     store.add_files([{"path": str(tmp_path / "gone.pdf"), "file": "gone.pdf", "sha256": None,
                       "status": "missing", "message": missing_message}])
     return store, r
+
+
+def assert_only_true_errors(r, expected: dict[str, set[str]]) -> None:
+    """Every error of the report is one of the contradictions read by hand on the page (rule ->
+    the printed numbers it rests on), or the same contradiction seen by another check (an error
+    resting on a subset of one listed error's numbers); each listed one is raised."""
+    errors = [f for f in r.findings if f.severity == "error"]
+    rules = {f.rule for f in errors}
+    assert set(expected) <= rules, f"missing: {set(expected) - rules}"
+
+    def shown(f):
+        return {e.value_text for e in f.evidence if e.value_text}
+    known = [shown(f) for f in errors if f.rule in expected]
+    for f in errors:
+        if f.rule in expected:
+            assert expected[f.rule] <= shown(f), (f.rule, shown(f))
+        else:
+            assert any(shown(f) and shown(f) <= nums for nums in known), f"false error: {f.message}"

@@ -90,9 +90,19 @@ def test_parts_with_no_known_level_are_not_added():
 
 def test_parent_and_child_in_one_column_by_indent_abstain():
     rows = [row(0, "项目", "合计"), row(20, "合计", "30.00"), row(40, "工资福利支出", "20.00", x0s=[2]),
-            row(60, "基本工资", "20.00", x0s=[14]), row(80, "商品和服务支出", "10.00", x0s=[2])]
+            row(60, "基本工资", "12.00", x0s=[14]), row(80, "津贴补贴", "8.00", x0s=[14]),
+            row(100, "商品和服务支出", "10.00", x0s=[2])]
     (r,) = sums(table(rows))
     assert r.outcome == "insufficient_data" and "缩进" in r.message
+
+
+def test_a_part_printed_again_below_itself_is_a_doubt():
+    """西安 表10: a unit, its 专用项目 and its one project print the same figure one under another:
+    rows that nest, whatever their indent says."""
+    rows = [row(0, "项目", "金额"), row(20, "合计", "30.00"), row(40, "某局", "20.00"), row(60, "专用项目", "20.00"),
+            row(80, "某项目", "20.00"), row(100, "另一单位", "10.00")]
+    (r,) = sums(table(rows))
+    assert r.outcome == "insufficient_data" and "层级" in r.message
 
 
 def test_codes_printed_in_labels_give_levels():

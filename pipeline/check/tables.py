@@ -31,6 +31,7 @@ class _TRow:
     label: str
     level: int | None  # 0: table total; 1..: depth; None: plain row
     subset: bool = False
+    damaged: bool = False  # the label begins with a bare 、 or ）: a numeral or bracket was lost (OCR)
 
 
 def _code_columns(t: Table, cfg: dict) -> list[int]:
@@ -117,8 +118,9 @@ def _row_levels(t: Table, cfg: dict, code_levels: list[int | None] | None = None
                 break
         if level is None and code_levels is not None:
             level = code_levels[n]
-        if level is None and total_re.match(label or raw_label):
-            level = 0
+        damaged = bool(re.match(layout_rules().damaged_label, raw_label.strip()))
+        if level is None and total_re.match(label or raw_label) and not damaged:
+            level = 0  # a label that lost its numeral ("、“三公”经费支出合计") is never the table's total
         if level is None and n in reading.restated_totals and out and out[-1].level == 0:
             level = 0  # 合计 printed again (the department's row of a 汇总 table): the same total
         if is_subset:
@@ -128,7 +130,7 @@ def _row_levels(t: Table, cfg: dict, code_levels: list[int | None] | None = None
                 is_subset = True  # "其中：1. 土地" … "2. 房屋": the whole 其中 list
             else:
                 subset_level = None
-        out.append(_TRow(row, label, level, is_subset))
+        out.append(_TRow(row, label, level, is_subset, damaged))
     return out
 
 
@@ -196,6 +198,12 @@ def table_sum_checks(ctx: Context) -> list[CheckResult]:
                 note = f"（编码印制不规范：{irregular[0]}；按编码{_READING[primary]}读法）" if irregular else ""
                 results.append(verdict(s["rule"], "table_sum", True, s["passed"] + note, "", **s["args"]))
                 continue
+            if s["damaged"]:  # the hierarchy rests on a label that lost a character: our reading's doubt
+                r = verdict(s["rule"], "table_sum", False, "", "", **s["args"])
+                r.severity = "warning"
+                r.message = f"结构存疑：{s['failed']}；表中有行标签缺字（以“、”或“）”开头），层级读法未能确定"
+                results.append(r)
+                continue
             if (why := _unsure(t, s)) is not None:  # understand or abstain: never an error on a guess
                 results.append(result(s["rule"], "table_sum", "insufficient_data",
                                       f"{s['what']}：{why}（按现有读法，{s['failed'].split('写作', 1)[-1].strip()}）",
@@ -239,8 +247,8 @@ def _unsure(t: Table, s: dict) -> str | None:
     stated: Interval = s["args"]["stated"]
     parts: list[Interval] = s["parts"]
     nonzero = [v for v in parts if not (v.lo <= 0 <= v.hi)]
-    if len(nonzero) >= 2 and any(v.overlaps(stated) for v in nonzero):
-        return words.double_counted
+    if len(nonzero) >= 2 and any(v.overlaps(stated) for v in nonzero) or s["restated"]:
+        return words.double_counted  # the total among its parts, or a part printed again below itself
     total = s["args"]["recomputed"]
     if stated.mid > 0 and total.mid > 1.5 * stated.mid:
         k = round(total.mid / stated.mid)
@@ -259,12 +267,13 @@ def _sums(t: Table, cfg: dict, code_levels: list[int | None]) -> list[dict]:
     name = t.caption or f"第{t.page}页表格"
     out = []
     index = {id(r): n for n, r in enumerate(rows)}
+    damaged = any(r.damaged for r in rows)  # a label lost a character somewhere: the hierarchy is in doubt
     for i, parent in enumerate(rows):
         if parent.level is None or parent.subset:
             continue
         kids = _children(rows, i)
-        if not kids:
-            continue
+        if not kids or (len(kids) == 1 and re.match(cfg["total_row"], kids[0].label or "")):
+            continue  # a "sum" whose only part is another 合计 row is no sum
         label_col = max((k for k, c in enumerate(parent.row.cells) if c.text and not is_numeric(c.text)),
                         default=-1)
         for j, title in enumerate(titles):
@@ -280,18 +289,20 @@ def _sums(t: Table, cfg: dict, code_levels: list[int | None]) -> list[dict]:
             total = Interval.exact(0.0)
             for _, v in parts:
                 total = total + (v or Interval.exact(0.0))  # "—" or blank: nothing there
-            leaves = _leaf_sum(rows, [index[id(k)] for k in kids], j)
             evidence = [_cell_evidence(t, parent.row, j, title)] + [
                 _cell_evidence(t, k.row, j, title) for k, v in parts if v is not None]
             what = f"{name}“{parent.label or row_label(parent.row)}”行“{title}”列"
             stated_text = parent.row.cells[j].text + (f" {t.unit}" if t.unit else "")  # units always
             kids_text = _sum_text([k.row.cells[j].text for k, v in parts if v is not None],
                                   [clean_label(row_label(k.row)) for k, v in parts if v is None])
-            by_leaves = not total.overlaps(stated) and leaves is not None and leaves.overlaps(stated)
+            leaves = None if total.overlaps(stated) else _leaf_sum(rows, [index[id(k)] for k in kids], j)
+            by_leaves = leaves is not None and leaves.overlaps(stated)
             out.append(dict(
+                damaged=damaged,
                 at=(i, j), ok=total.overlaps(stated) or by_leaves, what=what, level=parent.level,
                 to_end=not any(r.level is not None and r.level <= parent.level for r in rows[i + 1:]),
                 unleveled=all(k.level is None for k in kids),
+                restated=any(index[id(k)] in (t.reading.restated_totals if t.reading else []) for k in kids[1:]),
                 parts=[v for _, v in parts if v is not None],
                 rule=f"table_sum.{_table_id(t)}.{parent.label or clean_label(row_label(parent.row))}.{title}",
                 passed=f"{what} {parent.row.cells[j].text} = {kids_text}" + (
@@ -307,12 +318,13 @@ def _leaf_sum(rows: list[_TRow], kids: list[int], j: int) -> Interval | None:
     report adds its subtotals and its total from the same detail rows, each rounded on its own,
     the total can miss the sum of its rounded subtotals and still be the sum of the details.
     None where no part has rows of its own."""
+    index = {id(r): n for n, r in enumerate(rows)}
+
     def down(ks: list[int], depth: int) -> tuple[Interval, bool]:
         total, deeper = Interval.exact(0.0), False
         for k in ks:
             row = rows[k]
-            below = [n for n, r in enumerate(rows) if r in _children(rows, k)] \
-                if row.level not in (None, 0) and depth < 4 else []
+            below = [index[id(r)] for r in _children(rows, k)] if row.level not in (None, 0) and depth < 4 else []
             if below:
                 sub, _ = down(below, depth + 1)
                 total, deeper = total + sub, True

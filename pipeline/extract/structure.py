@@ -59,6 +59,7 @@ class LayoutRules(BaseModel):
     continuation_top_zone: float
     indent_step: float
     restated_total: bool = True
+    damaged_label: str
     doubts: _Doubts
     columns: _Columns
 
@@ -143,10 +144,10 @@ def _continuation_doubts(t: Table, doc: Document, rules: LayoutRules) -> list[Ta
     heights = {p.number: p.height for p in doc.pages}
     out = []
     nxt = _first_table(doc, t.pages[-1] + 1)
-    if nxt is not None and nxt is not t and _looks_continued(t, nxt, heights, rules):
+    if nxt is not None and nxt is not t and _looks_continued(t, nxt, heights, rules, doc):
         out.append(TableDoubt(kind="may_continue", reason=rules.doubts.may_continue, pages=[t.pages[-1], nxt.page]))
     prev = _last_table(doc, t.page - 1)
-    if prev is not None and prev is not t and _looks_continued(prev, t, heights, rules):
+    if prev is not None and prev is not t and _looks_continued(prev, t, heights, rules, doc):
         out.append(TableDoubt(kind="continues_unjoined", reason=rules.doubts.continues_unjoined,
                               pages=[prev.pages[-1], t.page]))
     return out
@@ -162,14 +163,34 @@ def _last_table(doc: Document, page: int) -> Table | None:
     return max(on, key=lambda t: (t.pages[-1] == page, t.bbox_on(page)[3])) if on else None
 
 
-def _looks_continued(a: Table, b: Table, heights: dict[int, float], rules: LayoutRules) -> bool:
+def _looks_continued(a: Table, b: Table, heights: dict[int, float], rules: LayoutRules, doc: Document) -> bool:
+    """b may continue a: same columns, b opening its page near the top with a's header or none, a
+    ending its page with nothing but a page number after it, and no title of b's own above it (a
+    line above b that was not printed above a too: "九、…表", a new 单位 line)."""
     if a.n_cols != b.n_cols or not b.rows:
         return False
     if b.rows[0].bbox[1] > heights.get(b.page, 842.0) * rules.continuation_top_zone:
         return False
+    end = a.pages[-1]
+    below_a = [ln for p in doc.paragraphs for ln in p.lines if ln.page == end and ln.bbox[1] >= a.bbox_on(end)[3] - 1]
+    above_a = {_squeeze(ln.text) for p in doc.paragraphs for ln in p.lines
+               if ln.page == a.page and ln.bbox[3] <= a.bbox[1] + 1}
+    above_b = [ln for p in doc.paragraphs for ln in p.lines if ln.page == b.page and ln.bbox[3] <= b.bbox[1] + 1]
+    if any(not _PAGE_NUMBER.match(ln.text.replace(" ", "")) for ln in below_a):
+        return False  # a note or the next section after the table: it ended there
+    if any(_squeeze(ln.text) not in above_a and not _CONTINUED.match(ln.text) for ln in above_b):
+        return False  # the next table has a title of its own
     same_header = [c.text for c in a.rows[0].cells] == [c.text for c in b.rows[0].cells]
     no_header = any(is_numeric(c.text) for c in b.rows[0].cells) and not column_numbers(b.rows[0])
     return same_header or no_header
+
+
+_PAGE_NUMBER = re.compile(r"^[-—–第页共/\d]{0,12}$")
+_CONTINUED = re.compile(r"^[(（]?续(?:表|上表)?[)）]?")
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
 
 
 # ------------------------------------------------------------------------------ hierarchy
@@ -197,11 +218,17 @@ def _indent_levels(rows: list[Row]) -> tuple[dict[int, int], bool]:
         c = r.cells[j] if j < len(r.cells) else None
         if c is None or c.x0 is None or c.x1 is None or not c.bbox or is_numeric(c.text):
             continue
-        starts[i] = c.x0
         left, right = c.x0 - c.bbox[0], c.bbox[2] - c.x1
-        if abs(left - right) <= step and left > step:
-            centred += 1
-    if len(starts) < 2 or centred >= 0.5 * len(starts):
+        width = c.bbox[2] - c.bbox[0]
+        if abs(left - right) <= max(step, 0.08 * width) and left > max(step, 0.1 * width):
+            centred += 1  # a centred label (合计, a heading) tells no indent
+            continue
+        starts[i] = c.x0
+    if centred > len(starts):
+        return {}, False
+    if len(starts) == 1:
+        return {}, True  # one row: nothing to nest
+    if len(starts) < 2:
         return {}, False
     levels_at: list[float] = []
     for x in sorted(starts.values()):
@@ -219,13 +246,17 @@ def _figures(row: Row) -> list[str]:
 
 
 def _restated(rows: list[Row]) -> list[int]:
-    """Rows that print exactly the figures of the row above them, where that row prints some
-    figure other than zero (the department's row under 合计 in a 汇总 table)."""
+    """Rows that print the figures of the row above them, where that row prints figures other than
+    zero (the department's row under 合计 in a 汇总 table): the same figure in every column, or in all
+    but one of three or more (so that one misprinted figure is still seen as a restated total)."""
     out = []
     for i in range(1, len(rows)):
-        above, here = _figures(rows[i - 1]), _figures(rows[i])
-        nonzero = [x for x in above if x.replace(",", "").strip("0.") != ""]
-        if nonzero and above == here and len(rows[i].cells) == len(rows[i - 1].cells) and all(
-                a.text == b.text for a, b in zip(rows[i - 1].cells, rows[i].cells) if is_numeric(a.text) or is_numeric(b.text)):
+        a, b = rows[i - 1], rows[i]
+        if len(a.cells) != len(b.cells):
+            continue
+        pairs = [(x.text, y.text) for x, y in zip(a.cells, b.cells)
+                 if (is_numeric(x.text) or is_numeric(y.text)) and x.text.replace(",", "").strip("0.")]
+        same = sum(x == y for x, y in pairs)
+        if pairs and (same == len(pairs) or (len(pairs) >= 3 and same >= len(pairs) - 1)):
             out.append(i)
     return out

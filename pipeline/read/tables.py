@@ -58,9 +58,10 @@ def grid_to_table(page_no: int, grid: list[list[BBox | None]], chars: list[dict]
             inked = [ch for ch in cell_chars[b] if ch.get("text", "x").strip()]
             printed += len(inked)
             across += sum(_across_rule(ch, b) for ch in inked)
+            first = [ch for ch in (lines[0] if lines else []) if ch.get("text", "x").strip()]
             cells.append(Cell(text="".join(normalize(chars_to_raw(cs)) for cs in lines), raw=raw, bbox=b,
-                              x0=min((ch["x0"] for ch in inked), default=None),
-                              x1=max((ch["x1"] for ch in inked), default=None)))
+                              x0=min((ch["x0"] for ch in first), default=None),
+                              x1=max((ch["x1"] for ch in first), default=None)))
         real = [b for b in grid_row if b is not None]
         rbox = (min(b[0] for b in real), min(b[1] for b in real), max(b[2] for b in real), max(b[3] for b in real))
         rows.append(Row(page=page_no, bbox=rbox, cells=cells))
