@@ -164,12 +164,10 @@ def _last_table(doc: Document, page: int) -> Table | None:
 
 
 def _looks_continued(a: Table, b: Table, heights: dict[int, float], rules: LayoutRules, doc: Document) -> bool:
-    """b may continue a: same columns, b opening its page near the top with a's header or none, a
-    ending its page with nothing but a page number after it, and no title of b's own above it (a
-    line above b that was not printed above a too: "九、…表", a new 单位 line)."""
-    if a.n_cols != b.n_cols or not b.rows:
-        return False
-    if b.rows[0].bbox[1] > heights.get(b.page, 842.0) * rules.continuation_top_zone:
+    """b may continue a: b opening its page near the top with a's header or none (whatever its
+    number of columns), a ending its page with nothing but a page number after it, and no title of
+    b's own above it (a line above b that was not printed above a too: "九、…表", a new 单位 line)."""
+    if not b.rows or b.rows[0].bbox[1] > heights.get(b.page, 842.0) * rules.continuation_top_zone:
         return False
     end = a.pages[-1]
     below_a = [ln for p in doc.paragraphs for ln in p.lines if ln.page == end and ln.bbox[1] >= a.bbox_on(end)[3] - 1]
@@ -180,6 +178,8 @@ def _looks_continued(a: Table, b: Table, heights: dict[int, float], rules: Layou
         return False  # a note or the next section after the table: it ended there
     if any(_squeeze(ln.text) not in above_a and not _CONTINUED.match(ln.text) for ln in above_b):
         return False  # the next table has a title of its own
+    # the same header, or none (a continuation whose columns the finder split otherwise: a merged
+    # cell, a rule not drawn, counts as one too)
     same_header = [c.text for c in a.rows[0].cells] == [c.text for c in b.rows[0].cells]
     no_header = any(is_numeric(c.text) for c in b.rows[0].cells) and not column_numbers(b.rows[0])
     return same_header or no_header
