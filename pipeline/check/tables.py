@@ -229,6 +229,12 @@ def table_sum_checks(ctx: Context) -> list[CheckResult]:
 _READING = {"position": "位置", "prefix": "位数"}
 
 
+def _siblings(reading, kids: list[int]) -> bool:
+    """Every part's label starts at one indent (none centred or unknown), more than one part."""
+    xs = [reading.indents.get(k) for k in kids]
+    return len(xs) > 1 and None not in xs and max(xs) - min(xs) < layout_rules().indent_step
+
+
 def _unsure(t: Table, s: dict) -> str | None:
     """Why a failed sum may be our reading's, not the report's: the table's own doubts (text across
     the rules, a page break not joined) where they touch this sum, the total found again among its
@@ -254,6 +260,8 @@ def _unsure(t: Table, s: dict) -> str | None:
         k = round(total.mid / stated.mid)
         if abs(total.mid - k * stated.mid) <= 0.002 * total.mid:
             return words.double_counted
+    if reading is not None and reading.hierarchy != "flat" and _siblings(reading, s["kid_rows"]):
+        return None  # the parts themselves all start at one indent: siblings (units under their 合计)
     if reading is None or reading.hierarchy != "flat":
         # no code or numbering tells these rows' levels, and their indents do not show a flat list
         return words.indent_only if reading is not None and reading.hierarchy == "indent" else words.flat_unsure
@@ -301,7 +309,7 @@ def _sums(t: Table, cfg: dict, code_levels: list[int | None]) -> list[dict]:
                 damaged=damaged,
                 at=(i, j), ok=total.overlaps(stated) or by_leaves, what=what, level=parent.level,
                 to_end=not any(r.level is not None and r.level <= parent.level for r in rows[i + 1:]),
-                unleveled=all(k.level is None for k in kids),
+                unleveled=all(k.level is None for k in kids), kid_rows=[index[id(k)] for k in kids],
                 restated=any(index[id(k)] in (t.reading.restated_totals if t.reading else []) for k in kids[1:]),
                 parts=[v for _, v in parts if v is not None],
                 rule=f"table_sum.{_table_id(t)}.{parent.label or clean_label(row_label(parent.row))}.{title}",

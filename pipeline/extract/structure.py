@@ -103,6 +103,7 @@ def _reading(t: Table, doc: Document | None) -> TableReading:
     if doc is not None:
         reading.doubts.extend(_continuation_doubts(t, doc, rules))
     rows = body_rows(t)
+    reading.indents = label_starts(rows)[0]
     reading.indent_levels, one_indent = _indent_levels(rows)
     reading.hierarchy = "indent" if reading.indent_levels else "flat" if one_indent else "unknown"
     if rules.restated_total:
@@ -204,13 +205,13 @@ def _label_cell(rows: list[Row]) -> int | None:
     return None
 
 
-def _indent_levels(rows: list[Row]) -> tuple[dict[int, int], bool]:
-    """Levels by indent, when the labels of one column start at two to four distinct indents and
-    are not centred in their cells (centred text starts wherever its length puts it); and whether
-    the labels all start at one indent (a flat list, as far as indents tell)."""
+def label_starts(rows: list[Row]) -> tuple[dict[int, float], int]:
+    """Where each row's label starts (its first line's x0), for the labels of the naming column that
+    are not centred in their cells (centred text starts wherever its length puts it); and how many
+    were centred."""
     j = _label_cell(rows)
     if j is None:
-        return {}, False
+        return {}, 0
     step = layout_rules().indent_step
     starts: dict[int, float] = {}
     centred = 0
@@ -224,12 +225,18 @@ def _indent_levels(rows: list[Row]) -> tuple[dict[int, int], bool]:
             centred += 1  # a centred label (合计, a heading) tells no indent
             continue
         starts[i] = c.x0
-    if centred > len(starts):
+    return starts, centred
+
+
+def _indent_levels(rows: list[Row]) -> tuple[dict[int, int], bool]:
+    """Levels by indent, when the labels start at two to four distinct indents; and whether the
+    labels all start at one indent (a flat list, as far as indents tell)."""
+    starts, centred = label_starts(rows)
+    step = layout_rules().indent_step
+    if not starts or centred > len(starts):
         return {}, False
     if len(starts) == 1:
         return {}, True  # one row: nothing to nest
-    if len(starts) < 2:
-        return {}, False
     levels_at: list[float] = []
     for x in sorted(starts.values()):
         if not levels_at or x - levels_at[-1] >= step:
