@@ -1,6 +1,7 @@
 """Errors on the real corpora, judged against the contradictions read by hand on the page
-(tests/test_real_corpus.py and tests/test_cn_corpus.py TRUE_ERRORS): per file its type, year,
-issuer, errors (true / not listed), warnings and the table checks that abstained; then the totals.
+(tests/test_real_corpus.py and tests/test_cn_corpus.py TRUE_ERRORS, judged as those tests judge:
+tests/conftest.py judge_errors): per file its type, year, issuer, errors (confirmed / not listed),
+warnings and the table checks that abstained; then the totals.
 
 Run: .venv/bin/python bench/bench_corpora.py [--cn | --real] [-v] [filter]
 An error "not listed" is one no page reading has confirmed: the figure to bring to zero.
@@ -14,6 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
+from conftest import judge_errors  # noqa: E402
 from test_cn_corpus import CN, TRUE_ERRORS as CN_TRUE  # noqa: E402
 from test_real_corpus import REAL, TRUE_ERRORS as REAL_TRUE  # noqa: E402
 
@@ -36,21 +38,19 @@ def main(argv: list[str]) -> int:
     t0 = time.time()
     for path, true in _files(argv):
         r = audit(path)
-        errors = [f for f in r.findings if f.severity == "error"]
-        listed = [f for f in errors if f.rule in true]
-        other = [f for f in errors if f.rule not in true]
+        listed, other, missing = judge_errors(r, true)
         warnings = sum(f.severity == "warning" for f in r.findings)
         abstained = sum(c.outcome == "insufficient_data" and c.kind == "table_sum" for c in r.checks)
         iss = r.issuer
         who = "/".join(x or "-" for x in (iss.province, iss.city, iss.district, iss.department))
         print(f"{path.stem[:44]:44} {r.report_type[:12]:12} {r.year or '-'} {who[:40]:40} "
-              f"errors {len(listed)} true + {len(other)} not listed, {warnings} warnings, "
+              f"errors {len(listed)} confirmed + {len(other)} not listed, {warnings} warnings, "
               f"{abstained} table sums abstained", flush=True)
         if verbose or other:
             for f in other:
                 print(f"      not listed: {f.rule}: {f.message[:160]}")
         totals.update(files=1, true=len(listed), other=len(other), warnings=warnings, abstained=abstained,
-                      missing=len(set(true) - {f.rule for f in errors}))
+                      missing=len(missing))
     n = totals["true"] + totals["other"]
     share = f"{totals['true'] / n:.0%}" if n else "-"
     print(f"\n{totals['files']} files: {n} errors, {totals['true']} confirmed on the page ({share}), "
