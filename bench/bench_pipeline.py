@@ -69,10 +69,13 @@ def child_ours(pdf: str, repeats: int, backend: str | None, cross_check: bool | 
     from pipeline.read.ingest import load
     from pipeline.check.validate import validate
 
+    docs: list = []
+
     def once() -> tuple[dict, object]:
         t: dict = {}
         cpu = time.process_time()
         doc = load(pdf, cross_check=cross_check, backend=backend, timings=t)
+        docs[:] = [doc]
         s = time.perf_counter()
         report = build_report(doc)
         t["extract"] = time.perf_counter() - s
@@ -94,6 +97,9 @@ def child_ours(pdf: str, repeats: int, backend: str | None, cross_check: bool | 
     out["first"] = first
     out["pages"] = report.source.pages
     out["rss_mb"] = _peak_rss_mb()
+    out["ocr_pages"] = len(docs[0].source.ocr_pages)
+    out["ocr_notes"] = [n for n in docs[0].notes if n.startswith("OCR")]
+    out["ocr_loaded"] = "onnxruntime" in sys.modules  # the OCR models were loaded for this file
     expected = Path(pdf).with_name(Path(pdf).stem + ".expected.json")
     if expected.exists():
         sys.path.insert(0, str(ROOT / "tests"))

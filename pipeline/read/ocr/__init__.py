@@ -9,6 +9,11 @@ its box in PDF points and its recognition confidence (``conf``). Every later sta
 the confidence travels in ``Page.ocr_spans`` and the check stage turns an error that rests on a
 doubtful digit into a warning (:mod:`pipeline.check.ocr`).
 
+A picture pasted into a page that has a text layer is read only when it holds print (a table or
+a page pasted in): a chart, a photo, a logo, a seal or an ornament is skipped with a note, judged
+on a small rendering before any OCR model is loaded (:mod:`pipeline.read.ocr.picture`). The models
+are loaded only for a file that has something to read, and released when its reader closes.
+
 Results are cached by the hash of the rendered page image through an optional ``cache`` object
 (``get(key) -> str | None``, ``put(key, value)``) handed down by the caller (the batch runner
 keeps one under its output folder), so the same page is never read twice.
@@ -382,7 +387,15 @@ class OcrReader:
         self.regions: dict[int, list[tuple[float, float, float, float]]] = {}
         self.whole: set[int] = set()  # pages read whole (scans, garbage text layers)
         self.failed: dict[int, str] = {}  # page number -> why OCR could not run there
+        # pictures on text pages not read (pipeline.read.ocr.picture): page number -> what each was taken for
+        self.skipped: dict[int, list[str]] = {}
+        self.looks: list[tuple[int, tuple, object]] = []  # (page, box, picture.Look) of every picture judged
         self.seconds = 0.0
+        self._release: set[str] = set()  # engines this reader loaded: released when it closes
+        if mode == "auto":
+            from pipeline.read.ocr.rules import rules
+
+            rules()  # patterns/ocr.yaml: a bad value fails here, with one line, not on the first picture
 
     def _doc(self):
         if self._pdf is None:
@@ -416,8 +429,23 @@ class OcrReader:
             self.regions[rec.page_number] = [(0.0, 0.0, got.width, got.height)]
             return PageRecord(page_number=rec.page_number, width=got.width, height=got.height,
                               chars=list(got.chars), edges=list(got.edges))
-        chars, edges, results = list(rec.chars), list(rec.edges), []
+        # a picture on a page that has a text layer is read only when it holds print (a pasted table
+        # or page), not a chart, a photo, a logo, a seal or an ornament: judged on a small rendering
+        # before any OCR model is loaded (picture.py)
+        from pipeline.read.ocr import picture
+
+        regions = []
         for region in plan.regions:
+            look = picture.look_at(self._doc(), index, region, rec.width, rec.height)
+            self.looks.append((rec.page_number, tuple(region), look))
+            if look.kind == picture.TEXT:
+                regions.append(region)
+            else:
+                self.skipped.setdefault(rec.page_number, []).append(look.kind)
+        if not regions:
+            return rec
+        chars, edges, results = list(rec.chars), list(rec.edges), []
+        for region in regions:
             # a margin round the picture, so that the rules on its edges are whole in the crop
             box = (max(region[0] - 6, 0.0), max(region[1] - 6, 0.0), min(region[2] + 6, rec.width),
                    min(region[3] + 6, rec.height))
@@ -427,7 +455,7 @@ class OcrReader:
             chars += got.chars
             edges += got.edges
         self.done[rec.page_number] = results
-        self.regions[rec.page_number] = list(plan.regions)
+        self.regions[rec.page_number] = regions
         return PageRecord(page_number=rec.page_number, width=rec.width, height=rec.height, chars=chars, edges=edges)
 
     def _read(self, rgb, offset, straighten: bool, turn: bool = True) -> PageOcr:
@@ -446,9 +474,11 @@ class OcrReader:
                 got.seconds = time.perf_counter() - start
                 self.seconds += got.seconds
                 return got
-        from pipeline.read.ocr.engines import get_engine
+        from pipeline.read.ocr import engines
 
-        got = ocr_image(rgb, self.dpi, get_engine(name), offset, straighten, turn)
+        if not engines.loaded(name):
+            self._release.add(name)
+        got = ocr_image(rgb, self.dpi, engines.get_engine(name), offset, straighten, turn)
         got.seconds = time.perf_counter() - start
         self.seconds += got.seconds
         if key is not None:
@@ -487,11 +517,28 @@ class OcrReader:
             notes.append("OCR: " + "; ".join(
                 [f"page(s) {_ranges(whole)} read from the page image"] * bool(whole)
                 + [f"image region(s) on page(s) {_ranges(parts)} read by OCR"] * bool(parts)))
+        by_kind: dict[str, list[int]] = {}
+        for number, kinds in sorted(self.skipped.items()):
+            for kind in kinds:
+                by_kind.setdefault(kind, []).append(number)
+        for kind, numbers in by_kind.items():
+            pages_ = sorted(set(numbers))
+            notes.append(f"OCR: {'image' if len(numbers) == 1 else 'images'} on page{'s' * (len(pages_) > 1)} "
+                         f"{_ranges(pages_)} skipped ({kind})")
         for number, why in sorted(self.failed.items()):
             notes.append(f"OCR could not run on page {number} ({why})")
         return notes
 
     def close(self) -> None:
+        """Close the PDF, and release the OCR models this reader loaded: a batch worker that read one
+        scanned file does not carry ~400 MB of onnxruntime sessions into the text files after it
+        (the next scan loads them again: 0.2-0.3 s)."""
         if self._pdf is not None:
             self._pdf.close()
             self._pdf = None
+        if self._release:
+            from pipeline.read.ocr import engines
+
+            for name in self._release:
+                engines.release(name)
+            self._release.clear()

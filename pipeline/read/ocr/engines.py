@@ -236,9 +236,33 @@ DEFAULT_ENGINE = "rapidocr"
 _LOADED: dict[str, Engine] = {}
 
 
+def _name(name: str | None) -> str:
+    return name or os.environ.get("GOVAUDIT_OCR_ENGINE") or DEFAULT_ENGINE
+
+
+def loaded(name: str | None = None) -> bool:
+    """True when the engine ``name`` is already loaded in this process."""
+    return _name(name) in _LOADED
+
+
+def release(name: str | None = None) -> None:
+    """Drop the engine ``name`` (its models and sessions) from this process; the next
+    :func:`get_engine` loads it again."""
+    import gc
+
+    if _LOADED.pop(_name(name), None) is not None:
+        gc.collect()
+        try:  # hand the freed heap back to the system (glibc keeps it otherwise)
+            import ctypes
+
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+        except (OSError, AttributeError):
+            pass
+
+
 def get_engine(name: str | None = None) -> Engine:
     """The engine ``name`` (default: ``GOVAUDIT_OCR_ENGINE`` or rapidocr), created once per process."""
-    name = name or os.environ.get("GOVAUDIT_OCR_ENGINE") or DEFAULT_ENGINE
+    name = _name(name)
     if name not in ENGINES:
         raise ValueError(f"unknown OCR engine {name!r}; one of {', '.join(ENGINES)}")
     if name not in _LOADED:

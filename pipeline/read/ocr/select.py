@@ -5,7 +5,8 @@
   digits and ideographs should be (a font with a wrong ToUnicode map) -> the page, text layer
   dropped;
 - an image of some size on a page that has a text layer, with (almost) no characters over it:
-  a table or page pasted in as a picture -> that region.
+  a table or page pasted in as a picture -> that region, if :mod:`pipeline.read.ocr.picture` finds
+  print in it (a chart, a photo, a logo, a seal or an ornament is skipped, with a note).
 """
 from __future__ import annotations
 
