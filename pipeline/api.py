@@ -20,7 +20,7 @@ def build_report(doc: Document) -> Report:
     """Document -> Report with issuer, year, type, indicators and scores (no validation)."""
     from pipeline.extract.indicators import extract_indicators
     from pipeline.extract.metadata import detect
-    from pipeline.extract.references import extract_references, scope_of
+    from pipeline.extract.references import extract_references, extract_statements, scope_of
 
     from pipeline.check.ocr import attach_confidence
 
@@ -32,7 +32,7 @@ def build_report(doc: Document) -> Report:
     references = extract_references(doc, indicators, meta.year, meta.report_type)
     report = Report(source=doc.source, issuer=meta.issuer, year=meta.year, report_type=meta.report_type,
                     scope=scope_of(meta.title), indicators=indicators, scores=scores, total_score=total,
-                    references=references, notes=list(doc.notes) + ([meta.note] if meta.note else []))
+                    references=references, statements=extract_statements(doc, meta.year), notes=list(doc.notes) + ([meta.note] if meta.note else []))
     attach_confidence(report, doc)  # numbers read by OCR carry their recognition confidence
     return report
 

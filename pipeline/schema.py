@@ -99,7 +99,7 @@ class Reference(BaseModel):
     """A figure this report states about another report: "比2023年预算减少876.75万元" says that the
     2023 budget's figure of the same quantity was this report's figure + 876.75."""
 
-    key: str  # the quantity (an indicator key), taken from the figure the statement follows
+    key: str  # the quantity: an indicator key, taken from the figure the statement follows, else its subject
     year: int  # the year it names ("上年": the report's year − 1)
     phase: Literal["budget", "final", "same"]  # 预算 / 决算 (执行数) / unnamed: the same kind of report
     relation: Literal["difference", "equals"]  # this figure − other = change; or other = value
@@ -110,6 +110,21 @@ class Reference(BaseModel):
     page: int
     bbox: BBox
     quote: str
+    # the words before the figure, normalised (patterns/crossreport.yaml subjects): "财政拨款收入".
+    # A reference whose figure is no catalog indicator has it as its key too.
+    subject: str | None = None
+    basis: str = ""  # the comparison as printed up to its direction word: "比2023年预算"
+
+
+class Statement(BaseModel):
+    """An amount the report's prose states of a subject ("财政拨款收入16497.86万元"), indicator or not:
+    the counterpart a reference of another report about that subject is checked against."""
+
+    subject: str  # normalised like Reference.subject
+    value: float  # 万元
+    raw_text: str
+    decimals: int  # in 万元, so "164,978,640元" has 4
+    page: int
 
 
 ReviewStatus = Literal["待核", "已核实", "已排除"]
@@ -151,6 +166,7 @@ class Report(BaseModel):
     findings: list[Finding] = Field(default_factory=list)
     checks: list[CheckResult] = Field(default_factory=list)
     references: list[Reference] = Field(default_factory=list)  # figures stated about other reports
+    statements: list[Statement] = Field(default_factory=list)  # amounts the prose states of a subject
     problems: list[Problem] = Field(default_factory=list)
     coverage: Coverage | None = None
     notes: list[str] = Field(default_factory=list)  # e.g. "repaired", limits reached, OCR pages

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from pipeline.check.budget import budget_checks
 from pipeline.check.core import Context
+from pipeline.check.cross import stated_change_checks
 from pipeline.check.formulas import cross_mention_checks, formula_checks
 from pipeline.check.ocr import attach_confidence, doubt_errors
 from pipeline.check.problems import add_problems
@@ -28,7 +29,7 @@ from pipeline.extract.metadata import type_label
 from pipeline.schema import CheckResult, Coverage, Finding, NotChecked, Report
 
 CHECKS = (formula_checks, cross_mention_checks, table_sum_checks, table_ratio_checks, score_checks,
-          score_range_checks, change_checks, completion_checks, budget_checks)
+          score_range_checks, change_checks, completion_checks, budget_checks, stated_change_checks)
 
 
 def validate(report: Report, doc: Document | None = None) -> Report:

@@ -27,7 +27,9 @@ CREATE TABLE IF NOT EXISTS cross_facts (
     year        INTEGER,
     report_type TEXT,
     scope       TEXT,
-    refs_json   TEXT NOT NULL        -- the report's references (figures about other reports)
+    refs_json   TEXT NOT NULL,       -- the report's references (figures about other reports)
+    values_json TEXT,                -- its indicators: [key, value, raw_text, page, decimals, quote]
+    stmts_json  TEXT                 -- its prose statements: [subject, value, raw_text, page, decimals]
 );
 CREATE TABLE IF NOT EXISTS cross_pairs (
     sha_a TEXT NOT NULL, sha_b TEXT NOT NULL, computed_at REAL NOT NULL,
@@ -47,12 +49,18 @@ CREATE TABLE IF NOT EXISTS cross_checks (
     page_a   INTEGER,
     page_b   INTEGER,
     quote_a  TEXT,
+    quote_b  TEXT,
     PRIMARY KEY (sha_a, sha_b, rule)
 );
 """
 
 
 def _ensure(db) -> None:
+    cols = {r[1] for r in db.execute("PRAGMA table_info(cross_facts)")}
+    if cols and "stmts_json" not in cols:  # a store of an older govaudit: derived data, computed again
+        with db:
+            db.executescript("DROP TABLE IF EXISTS cross_checks; DROP TABLE IF EXISTS cross_pairs; "
+                             "DROP TABLE IF EXISTS cross_facts;")
     db.executescript(_SCHEMA)
 
 
@@ -60,7 +68,7 @@ def update(store) -> dict[str, int]:
     """Index the reports not yet indexed, then check the pairs not yet checked."""
     db = store.db
     _ensure(db)
-    stats = {"indexed": 0, "pairs": 0, "checks": 0, "failed": 0}
+    stats = {"indexed": 0, "pairs": 0, "checks": 0, "failed": 0, "insufficient": 0}
     with db:
         # reports that left the store (deleted, renamed, changed) take their pairs with them
         db.execute("DELETE FROM cross_facts WHERE sha256 NOT IN (SELECT sha256 FROM reports WHERE status='ok')")
@@ -91,14 +99,15 @@ def update(store) -> dict[str, int]:
                 results = check_pair(fa, fb)
                 db.executemany(
                     "INSERT OR REPLACE INTO cross_checks(sha_a, sha_b, rule, key, status, severity, match, stated, "
-                    "expected, message, page_a, page_b, quote_a) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "expected, message, page_a, page_b, quote_a, quote_b) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     [(c.a, c.b, c.rule, c.key, c.status, c.severity, c.match, c.stated, c.expected, c.message,
-                      c.page_a, c.page_b, c.quote_a) for c in results])
+                      c.page_a, c.page_b, c.quote_a, c.quote_b) for c in results])
                 db.execute("INSERT OR REPLACE INTO cross_pairs(sha_a, sha_b, computed_at) VALUES (?,?,?)",
                            (a, b, time.time()))
                 stats["pairs"] += 1
                 stats["checks"] += len(results)
                 stats["failed"] += sum(c.status == "fail" for c in results)
+                stats["insufficient"] += sum(c.status == "insufficient_data" for c in results)
     return stats
 
 
@@ -107,36 +116,48 @@ def _index(db, sha: str) -> None:
     row = db.execute("SELECT report_json FROM reports WHERE sha256=?", (sha,)).fetchone()
     data = json.loads(row[0]) if row and row[0] else {}
     issuer = data.get("issuer") or {}
-    db.execute("INSERT OR REPLACE INTO cross_facts(sha256, district, department, year, report_type, scope, refs_json) "
-               "VALUES (?,?,?,?,?,?,?)",
+    inds = sorted(data.get("indicators") or [], key=lambda i: (i.get("page") or 0, (i.get("bbox") or [0, 0])[1],
+                                                               (i.get("bbox") or [0, 0])[0]))
+    values = [[i["key"], i["value"], i.get("raw_text") or "", i.get("page"), i.get("decimals"), i.get("quote") or ""]
+              for i in inds if i.get("value") is not None]
+    stmts = [[s["subject"], s["value"], s["raw_text"], s["page"], s["decimals"]] for s in data.get("statements") or []]
+    db.execute("INSERT OR REPLACE INTO cross_facts(sha256, district, department, year, report_type, scope, refs_json, "
+               "values_json, stmts_json) VALUES (?,?,?,?,?,?,?,?,?)",
                (sha, issuer.get("district"), department_key(issuer.get("department")), data.get("year"),
                 data.get("report_type"), data.get("scope"), json.dumps(data.get("references") or [],
-                                                                         ensure_ascii=False)))
+                                                                         ensure_ascii=False),
+                json.dumps(values, ensure_ascii=False), json.dumps(stmts, ensure_ascii=False)))
 
 
 def load_facts(store, sha: str) -> Facts:
     db = store.db
     r = db.execute("SELECT f.district, f.department, f.year, f.report_type, f.scope, f.refs_json, "
-                   "(SELECT file FROM files WHERE sha256=f.sha256 ORDER BY file LIMIT 1) "
+                   "(SELECT file FROM files WHERE sha256=f.sha256 ORDER BY file LIMIT 1), f.values_json, f.stmts_json "
                    "FROM cross_facts f WHERE f.sha256=?", (sha,)).fetchone()
     values: dict[str, list[Mention]] = {}
-    for key, value, raw, page in db.execute(
-            "SELECT key, value, raw_text, page FROM indicators WHERE sha256=? ORDER BY seq", (sha,)):
-        if value is not None:
-            values.setdefault(key, []).append(Mention(value, raw or "", page))
+    for key, value, raw, page, decimals, quote in json.loads(r[7] or "[]"):
+        values.setdefault(key, []).append(Mention(value, raw, page, decimals, quote))
+    statements: dict[str, list[Mention]] = {}
+    for subject, value, raw, page, decimals in json.loads(r[8] or "[]"):
+        statements.setdefault(subject, []).append(Mention(value, raw, page, decimals, f"{subject}{raw}"))
     return Facts(sha256=sha, file=r[6] or sha[:12], district=r[0], department=r[1], year=r[2], report_type=r[3],
-                 scope=r[4], values=values, references=[Reference.model_validate(x) for x in json.loads(r[5])])
+                 scope=r[4], values=values, references=[Reference.model_validate(x) for x in json.loads(r[5])],
+                 statements=statements)
 
 
 def facts_of_report(report, file: str) -> Facts:
     """The same Facts from a Report in memory (``govaudit audit PDF --with DIR``)."""
     values: dict[str, list[Mention]] = {}
     for i in sorted(report.indicators, key=lambda i: (i.page, i.bbox[1], i.bbox[0])):
-        values.setdefault(i.key, []).append(Mention(i.value, i.raw_text, i.page))
+        values.setdefault(i.key, []).append(Mention(i.value, i.raw_text, i.page, i.decimals, i.quote))
+    statements: dict[str, list[Mention]] = {}
+    for s in report.statements:
+        statements.setdefault(s.subject, []).append(Mention(s.value, s.raw_text, s.page, s.decimals,
+                                                            f"{s.subject}{s.raw_text}"))
     return Facts(sha256=report.source.sha256, file=file, district=report.issuer.district,
                  department=department_key(report.issuer.department), year=report.year,
                  report_type=report.report_type, scope=report.scope, values=values,
-                 references=list(report.references))
+                 references=list(report.references), statements=statements)
 
 
 def cross_rows(store) -> list[dict]:
@@ -157,7 +178,8 @@ def _check_of(row) -> "CrossCheck":
 
     return CrossCheck(rule=row["rule"], key=row["key"], a=row["sha_a"], b=row["sha_b"], status=row["status"],
                       severity=row["severity"], match=row["match"], stated=row["stated"], expected=row["expected"],
-                      message=row["message"], page_a=row["page_a"], page_b=row["page_b"], quote_a=row["quote_a"] or "")
+                      message=row["message"], page_a=row["page_a"], page_b=row["page_b"], quote_a=row["quote_a"] or "",
+                      quote_b=row["quote_b"] or "")
 
 
 def cross_problem_id(row) -> str:
