@@ -2,50 +2,24 @@
 from __future__ import annotations
 
 import itertools
-import os
 import re
-import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
-
-import yaml
 
 from pipeline.errors import PatternsError
+from pipeline.patterns import patterns_dir, read_yaml
 
-def _patterns_dir() -> Path:
-    """$GOVAUDIT_PATTERNS, else the checkout's patterns/ (editable install), else the copy a
-    regular install puts under <prefix>/share/govaudit/patterns."""
-    if os.environ.get("GOVAUDIT_PATTERNS"):
-        return Path(os.environ["GOVAUDIT_PATTERNS"])
-    checkout = Path(__file__).resolve().parents[2] / "patterns"
-    installed = Path(sys.prefix) / "share" / "govaudit" / "patterns"
-    return checkout if checkout.is_dir() or not installed.is_dir() else installed
-
-
-PATTERNS_DIR = _patterns_dir()
+PATTERNS_DIR = patterns_dir()
 
 # conversion of printed amounts to 万元 (factor, decimal shift); kinds and their units are data
 # (patterns/indicators.yaml `units`, first unit canonical)
 UNIT_SCALE = {"万元": (1.0, 0), "元": (1e-4, 4), "千元": (0.1, 1), "亿元": (1e4, -4)}
 
 
-# libyaml's safe loader where PyYAML was built with it: the same data, 8× faster (80 ms of an audit)
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 @lru_cache(maxsize=None)
 def load_yaml(name: str) -> dict:
     path = PATTERNS_DIR / name
-    try:
-        with open(path, encoding="utf-8") as f:
-            data = yaml.load(f, Loader=_YAML_LOADER)
-    except OSError as e:
-        raise PatternsError(f"cannot read {path}: {e.strerror}") from None
-    except yaml.YAMLError as e:
-        where = getattr(e, "problem_mark", None)
-        at = f" line {where.line + 1}" if where else ""
-        raise PatternsError(f"{path}{at}: not valid YAML ({getattr(e, 'problem', None) or e})") from None
+    data = read_yaml(path)
     if not isinstance(data, dict):
         raise PatternsError(f"{path}: expected a mapping at the top")
     return data

@@ -14,11 +14,11 @@ import re
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from pipeline.document import ColumnRole, Document, Row, Table, TableDoubt, TableReading
-from pipeline.errors import PatternsError
 from pipeline.extract.catalog import PATTERNS_DIR, load_yaml
+from pipeline.patterns import validated
 from pipeline.read.tables import column_numbers, is_numeric
 
 
@@ -66,12 +66,7 @@ class LayoutRules(BaseModel):
 
 @lru_cache(maxsize=None)
 def layout_rules() -> LayoutRules:
-    try:
-        return LayoutRules.model_validate(load_yaml("layouts.yaml"))
-    except ValidationError as e:
-        err = e.errors()[0]
-        where = ".".join(str(x) for x in err["loc"])
-        raise PatternsError(f"{PATTERNS_DIR}/layouts.yaml: {where}: {err['msg']}") from None
+    return validated(LayoutRules, load_yaml("layouts.yaml"), PATTERNS_DIR / "layouts.yaml")
 
 
 def read_structure(doc: Document) -> None:

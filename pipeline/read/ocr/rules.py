@@ -1,30 +1,18 @@
 """The thresholds of OCR's picture triage (patterns/ocr.yaml), loaded once per process into a typed
 model: a missing, unknown or out-of-range value fails at load with one line (PatternsError).
 
-The read stage does not import the extract stage (tests/test_layout.py), so the patterns folder is
-found here the way :mod:`pipeline.extract.catalog` finds it: ``$GOVAUDIT_PATTERNS``, else the
-checkout's ``patterns/``, else the copy a regular install puts under ``<prefix>/share/govaudit``.
+The patterns folder is found, and the file read, by :mod:`pipeline.patterns`, which the extract
+stage's catalog uses too (the read stage may not import the extract stage).
 """
 from __future__ import annotations
 
-import os
-import sys
 from functools import lru_cache
-from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from pipeline.errors import PatternsError
+from pipeline.patterns import patterns_dir, read_yaml, validated
 
 NAME = "ocr.yaml"
-
-
-def patterns_dir() -> Path:
-    if os.environ.get("GOVAUDIT_PATTERNS"):
-        return Path(os.environ["GOVAUDIT_PATTERNS"])
-    checkout = Path(__file__).resolve().parents[3] / "patterns"
-    installed = Path(sys.prefix) / "share" / "govaudit" / "patterns"
-    return checkout if checkout.is_dir() or not installed.is_dir() else installed
 
 
 Share = Field(ge=0.0, le=1.0)
@@ -67,21 +55,5 @@ class OcrRules(BaseModel):
 
 @lru_cache(maxsize=None)
 def rules() -> OcrRules:
-    import yaml
-
     path = patterns_dir() / NAME
-    try:
-        with open(path, encoding="utf-8") as f:
-            data = yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except OSError as e:
-        raise PatternsError(f"cannot read {path}: {e.strerror}") from None
-    except yaml.YAMLError as e:
-        where = getattr(e, "problem_mark", None)
-        at = f" line {where.line + 1}" if where else ""
-        raise PatternsError(f"{path}{at}: not valid YAML ({getattr(e, 'problem', None) or e})") from None
-    try:
-        return OcrRules.model_validate(data)
-    except ValidationError as e:
-        err = e.errors()[0]
-        where = ".".join(str(x) for x in err["loc"]) or "top"
-        raise PatternsError(f"{path}: {where}: {err['msg']}") from None
+    return validated(OcrRules, read_yaml(path), path)
