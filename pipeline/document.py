@@ -175,7 +175,6 @@ class TableReading(BaseModel):
     hierarchy: Literal["indent", "flat", "unknown"] = "unknown"
     column_number_rows: int = 0  # 栏次 rows among the header rows
     restated_totals: list[int] = Field(default_factory=list)  # body rows (index) that restate 合计
-    indent_levels: dict[int, int] = Field(default_factory=dict)  # body row -> level by its indent
     indents: dict[int, float] = Field(default_factory=dict)  # body row -> where its label starts (not centred)
     doubts: list[TableDoubt] = Field(default_factory=list)
     columns: list[ColumnRole] = Field(default_factory=list)

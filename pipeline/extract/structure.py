@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from pipeline.document import ColumnRole, Document, Row, Table, TableDoubt, TableReading
+from pipeline.document import ColumnRole, Document, Line, Row, Table, TableDoubt, TableReading
 from pipeline.extract.catalog import PATTERNS_DIR, load_yaml
 from pipeline.patterns import validated
 from pipeline.read.tables import column_numbers, is_numeric
@@ -71,9 +71,13 @@ def layout_rules() -> LayoutRules:
 
 def read_structure(doc: Document) -> None:
     """Fill ``reading`` on every table of the document (once)."""
+    lines: dict[int, list[Line]] = {}  # each page's lines, gathered once for the page-break doubts
+    for p in doc.paragraphs:
+        for ln in p.lines:
+            lines.setdefault(ln.page, []).append(ln)
     for t in doc.tables:
         if t.reading is None:
-            t.reading = _reading(t, doc)
+            t.reading = _reading(t, doc, lines)
 
 
 def reading_of(t: Table, doc: Document | None) -> TableReading:
@@ -81,7 +85,7 @@ def reading_of(t: Table, doc: Document | None) -> TableReading:
         if doc is not None:
             read_structure(doc)
         else:
-            t.reading = _reading(t, None)
+            t.reading = _reading(t, None, {})
     return t.reading
 
 
@@ -90,17 +94,16 @@ def body_rows(t: Table) -> list[Row]:
     return [r for r in t.body if any(c.text for c in r.cells) and not column_numbers(r)]
 
 
-def _reading(t: Table, doc: Document | None) -> TableReading:
+def _reading(t: Table, doc: Document | None, lines: dict[int, list[Line]]) -> TableReading:
     rules = layout_rules()
     reading = TableReading(column_number_rows=sum(column_numbers(r) for r in t.header))
     if t.off_grid >= rules.off_grid_share:
         reading.doubts.append(TableDoubt(kind="off_grid", reason=rules.doubts.off_grid, pages=t.pages))
     if doc is not None:
-        reading.doubts.extend(_continuation_doubts(t, doc, rules))
+        reading.doubts.extend(_continuation_doubts(t, doc, rules, lines))
     rows = body_rows(t)
-    reading.indents = label_starts(rows)[0]
-    reading.indent_levels, one_indent = _indent_levels(rows)
-    reading.hierarchy = "indent" if reading.indent_levels else "flat" if one_indent else "unknown"
+    reading.indents, centred = label_starts(rows)
+    reading.hierarchy = _hierarchy(reading.indents, centred)
     if rules.restated_total:
         reading.restated_totals = _restated(rows)
     reading.columns = _column_roles(t, rows, rules)
@@ -133,17 +136,18 @@ def _column_roles(t: Table, rows: list[Row], rules: LayoutRules) -> list[ColumnR
 
 
 # ------------------------------------------------------------------------------ page breaks
-def _continuation_doubts(t: Table, doc: Document, rules: LayoutRules) -> list[TableDoubt]:
+def _continuation_doubts(t: Table, doc: Document, rules: LayoutRules,
+                         lines: dict[int, list[Line]]) -> list[TableDoubt]:
     """A table that ends one page and a table that opens the next, with the same columns, the
     second repeating the first's header or having none, that were not joined into one: either may
     be missing the other's rows."""
     heights = {p.number: p.height for p in doc.pages}
     out = []
     nxt = _first_table(doc, t.pages[-1] + 1)
-    if nxt is not None and nxt is not t and _looks_continued(t, nxt, heights, rules, doc):
+    if nxt is not None and nxt is not t and _looks_continued(t, nxt, heights, rules, lines):
         out.append(TableDoubt(kind="may_continue", reason=rules.doubts.may_continue, pages=[t.pages[-1], nxt.page]))
     prev = _last_table(doc, t.page - 1)
-    if prev is not None and prev is not t and _looks_continued(prev, t, heights, rules, doc):
+    if prev is not None and prev is not t and _looks_continued(prev, t, heights, rules, lines):
         out.append(TableDoubt(kind="continues_unjoined", reason=rules.doubts.continues_unjoined,
                               pages=[prev.pages[-1], t.page]))
     return out
@@ -159,17 +163,17 @@ def _last_table(doc: Document, page: int) -> Table | None:
     return max(on, key=lambda t: (t.pages[-1] == page, t.bbox_on(page)[3])) if on else None
 
 
-def _looks_continued(a: Table, b: Table, heights: dict[int, float], rules: LayoutRules, doc: Document) -> bool:
+def _looks_continued(a: Table, b: Table, heights: dict[int, float], rules: LayoutRules,
+                     lines: dict[int, list[Line]]) -> bool:
     """b may continue a: b opening its page near the top with a's header or none (whatever its
     number of columns), a ending its page with nothing but a page number after it, and no title of
     b's own above it (a line above b that was not printed above a too: "九、…表", a new 单位 line)."""
     if not b.rows or b.rows[0].bbox[1] > heights.get(b.page, 842.0) * rules.continuation_top_zone:
         return False
     end = a.pages[-1]
-    below_a = [ln for p in doc.paragraphs for ln in p.lines if ln.page == end and ln.bbox[1] >= a.bbox_on(end)[3] - 1]
-    above_a = {_squeeze(ln.text) for p in doc.paragraphs for ln in p.lines
-               if ln.page == a.page and ln.bbox[3] <= a.bbox[1] + 1}
-    above_b = [ln for p in doc.paragraphs for ln in p.lines if ln.page == b.page and ln.bbox[3] <= b.bbox[1] + 1]
+    below_a = [ln for ln in lines.get(end, []) if ln.bbox[1] >= a.bbox_on(end)[3] - 1]
+    above_a = {_squeeze(ln.text) for ln in lines.get(a.page, []) if ln.bbox[3] <= a.bbox[1] + 1}
+    above_b = [ln for ln in lines.get(b.page, []) if ln.bbox[3] <= b.bbox[1] + 1]
     if any(not _PAGE_NUMBER.match(ln.text.replace(" ", "")) for ln in below_a):
         return False  # a note or the next section after the table: it ended there
     if any(_squeeze(ln.text) not in above_a and not _CONTINUED.match(ln.text) for ln in above_b):
@@ -223,24 +227,23 @@ def label_starts(rows: list[Row]) -> tuple[dict[int, float], int]:
     return starts, centred
 
 
-def _indent_levels(rows: list[Row]) -> tuple[dict[int, int], bool]:
-    """Levels by indent, when the labels start at two to four distinct indents; and whether the
-    labels all start at one indent (a flat list, as far as indents tell)."""
-    starts, centred = label_starts(rows)
-    step = layout_rules().indent_step
+def _hierarchy(starts: dict[int, float], centred: int) -> str:
+    """What the labels' indents tell: "indent" where they start at two to four distinct indents
+    (parents and children told apart by indent alone), "flat" where they all start at one (or
+    there is one row), "unknown" where they cannot tell (mostly centred, too few rows, too many
+    indents)."""
     if not starts or centred > len(starts):
-        return {}, False
+        return "unknown"
     if len(starts) == 1:
-        return {}, True  # one row: nothing to nest
+        return "flat"  # one row: nothing to nest
+    step = layout_rules().indent_step
     levels_at: list[float] = []
     for x in sorted(starts.values()):
         if not levels_at or x - levels_at[-1] >= step:
             levels_at.append(x)
     if len(levels_at) == 1:
-        return {}, True
-    if len(starts) < 3 or len(levels_at) > 4:
-        return {}, False
-    return {i: max(k for k, at in enumerate(levels_at) if x >= at - step / 2) + 1 for i, x in starts.items()}, False
+        return "flat"
+    return "indent" if len(starts) >= 3 and len(levels_at) <= 4 else "unknown"
 
 
 def _figures(row: Row) -> list[str]:
