@@ -21,18 +21,25 @@ and the 人员管理情况 paragraph breaks across pages at 编外员额数, as 
 Other routes (ROUTES) print the same blocks with their page breaks elsewhere, for the rendering
 invariance test (tests/test_invariance.py): `b5` (LibreOffice, B5, 11 pt, Noto Sans CJK SC),
 `html` (an HTML rendering printed by headless Chromium, Letter, table headers repeated in
-<thead>) and `html-bare` (Chromium, A4, header rows not repeated). Our own reports
-(tests/data/reports/<stem>.txt, format in parse_own) are built by the same writers.
+<thead>) and `html-bare` (Chromium, A4, header rows not repeated), and `rl`: the page drawn
+directly on a reportlab canvas, the way report exporters that paint on the page print (government
+sites' PDF exporters, WPS): each text line one positioned string (one body paragraph in five,
+chosen by a hash of its text, glyph by glyph), lines wrapped by measured widths, tables as grids
+of ruled lines with their header rows redrawn on each page, the annex (after a 附表/附件 label)
+and any table of 8 or more columns on A4 landscape pages, 第X页 共Y页 in the footer (write_rl).
+Our own reports (tests/data/reports/<stem>.txt, format in parse_own) are built by the same
+writers.
 
 Needs
     apt: libreoffice-writer-nogui fonts-wqy-zenhei fonts-noto-cjk chromium poppler-utils
-    pip: python-docx pdfplumber
+    pip: python-docx pdfplumber reportlab (the `build` extra: pip install -e '.[build]')
 
 Run from the repo root:
 
     python samples/build.py            # seeds from $GOVAUDIT_SEEDS, else ../shared/seeds
     python samples/build.py --routes b5,html,html-bare --out tests/data/renderings
     python samples/build.py --reports tests/data/reports --routes a4,html
+    python samples/build.py --reports /tmp/reports --routes rl      # no LibreOffice needed
 
 It prints a short layout report (pages, tables and the pages they are on, tables that run across
 a page break, sentences split by a page break) and a check that every number of each seed is in
@@ -853,6 +860,481 @@ def html_to_pdf(html: Path, pdf: Path) -> Path:
 
 
 # --------------------------------------------------------------------------------------------
+# Canvas writer (the reportlab route): the page drawn directly, as report exporters that paint
+# on the page do (government sites' PDF exporters, WPS): every text line drawn at a computed
+# position (some paragraphs glyph by glyph), lines wrapped by measured widths, tables as ruled
+# grids of single lines, the annex on landscape pages, 第X页 共Y页 in the footer.
+# --------------------------------------------------------------------------------------------
+
+RL_FONT_FILE = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
+RL_FACE = "WQYZenHei"          # registered name; the PDF names the subsets after the face
+CM_PT = 72 / 2.54
+RL_ASCENT = 0.8                # WenQuanYi Zen Hei: ascent 0.8, descent 0.2 of the em
+# a word or number is never cut (Word does not either); any other character may end a line
+RL_TOKEN = re.compile(r"[0-9A-Za-z][0-9A-Za-z.,%‰_/+\-]*|\s+|.", re.S)
+NO_LINE_START = "，。；：、）！？”》"
+NO_LINE_END = "（“《"
+RL_WIDE_TABLE = 8              # columns: a table this wide gets a landscape page
+RL_CELL_PAD = (3.0, 3.0)       # x, y padding inside a cell
+RL_TABLE_GAP = 8.0             # space after a table
+RL_BOLD_STROKE = 0.035         # fake bold: fill + stroke (text render mode 2), width per pt
+
+
+def rl_font() -> str:
+    """Register WenQuanYi Zen Hei (face 0 of the TTC) with reportlab, once."""
+    try:
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.ttfonts import TTFont
+    except ImportError:
+        sys.exit("reportlab not found: pip install reportlab (or pip install -e '.[build]')")
+    if RL_FACE not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(RL_FACE, RL_FONT_FILE, subfontIndex=0))
+    return RL_FACE
+
+
+def rl_width(text: str, size: float) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    return stringWidth(text, RL_FACE, size)
+
+
+def rl_wrap(text: str, size: float, first_width: float, width: float) -> list[tuple[int, int]]:
+    """Lines of `text` as (start, end) offsets: broken at any CJK character, never inside a
+    word or number, blanks at a line's ends dropped, no line starting with ，。；：、） and the
+    like nor ending with （“《 (the character before goes down with it)."""
+    toks = []
+    for m in RL_TOKEN.finditer(text):
+        s, e = m.span()
+        if e - s > 1 and not m.group().isspace() and rl_width(m.group(), size) > width:
+            toks += [(i, i + 1) for i in range(s, e)]      # longer than a line: cut anywhere
+        else:
+            toks.append((s, e))
+    blank = lambda tok: text[tok[0]:tok[1]].isspace()
+    width_of = lambda toks_: sum(rl_width(text[s:e], size) for s, e in toks_)
+    lines, cur, used, limit = [], [], 0.0, first_width
+    for tok in toks:
+        piece = text[tok[0]:tok[1]]
+        if blank(tok) and not cur:
+            continue
+        tw = rl_width(piece, size)
+        if cur and not blank(tok) and used + tw > limit + 0.01:
+            while cur and blank(cur[-1]):
+                cur.pop()
+            carry = []
+            while len(cur) > 1 and (text[carry[0][0]] if carry else piece[0]) in NO_LINE_START \
+                    or len(cur) > 1 and text[cur[-1][1] - 1] in NO_LINE_END:
+                carry.insert(0, cur.pop())
+                while len(cur) > 1 and blank(cur[-1]):
+                    cur.pop()
+            lines.append(cur)
+            cur, limit = carry, width
+            used = width_of(cur)
+        cur.append(tok)
+        used += tw
+    if cur:
+        lines.append(cur)
+    out = []
+    for ln in lines:
+        while ln and blank(ln[-1]):
+            ln.pop()
+        if ln:
+            out.append((ln[0][0], ln[-1][1]))
+    return out
+
+
+def glyph_by_glyph(b: "Para") -> bool:
+    """About one body paragraph in five is drawn glyph by glyph, each glyph its own positioned
+    text object (as WPS exports often are); chosen by a hash of its text, so deterministic
+    (sha1: 22 of the 97 paragraphs of tests/data/reports, at least one in each report)."""
+    import hashlib
+    return b.kind == "body" and int(hashlib.sha1(b.text.encode("utf-8")).hexdigest(), 16) % 5 == 0
+
+
+@dataclass
+class RLPage:
+    width: float
+    height: float
+    numbered: bool
+    key: object                # which flow the page belongs to (body, annex, a wide table)
+    ops: list = field(default_factory=list)   # ("text", x, y, size, text, bold, glyphs) | ("line", x0, y0, x1, y1)
+    segments: set = field(default_factory=set)
+
+
+@dataclass
+class RLCell:
+    r0: int
+    c0: int
+    r1: int
+    c1: int
+    lines: list[str]
+    bold: bool
+    left: bool
+    x: float = 0.0
+    w: float = 0.0
+
+
+class CanvasLayout:
+    """First pass: the blocks laid out into pages of drawing operations (the page count is then
+    known for 第X页 共Y页); write_rl draws them."""
+
+    def __init__(self, rep: "Report", L: "Layout"):
+        self.rep, self.L = rep, L
+        self.pages: list[RLPage] = []
+        self.page: RLPage | None = None
+        self.y = 0.0
+        self.fresh = True           # nothing drawn on the page yet
+        self.numbered = not any(isinstance(b, NewSection) for b in rep.blocks)
+
+    # --- pages -------------------------------------------------------------------------------
+    def new_page(self, key) -> None:
+        L = self.L
+        w, h = L.page_w_cm * CM_PT, L.page_h_cm * CM_PT
+        if key != "body":           # the annex and wide tables: A4 landscape (rotated size)
+            w, h = max(w, h), min(w, h)
+        self.page = RLPage(w, h, self.numbered, key)
+        self.pages.append(self.page)
+        self.y = h - L.top_cm * CM_PT
+        self.fresh = True
+
+    @property
+    def bottom(self) -> float:
+        return self.L.bottom_cm * CM_PT
+
+    @property
+    def left(self) -> float:
+        return self.L.left_cm * CM_PT
+
+    def text_width(self, key) -> float:
+        L = self.L
+        w, h = L.page_w_cm, L.page_h_cm
+        if key != "body":
+            w = max(w, h)
+        return (w - L.left_cm - L.right_cm) * CM_PT
+
+    def room(self) -> float:
+        return self.y - self.bottom
+
+    def need(self, height: float, key) -> None:
+        if self.page is None or self.page.key != key or (self.room() < height - 0.01
+                                                          and not self.fresh):
+            self.new_page(key)
+
+    def text(self, x, y, size, text, bold, glyphs=False) -> None:
+        self.page.ops.append(("text", round(x, 3), round(y, 3), size, text, bold, glyphs))
+        self.fresh = False
+
+    def rule(self, x0, y0, x1, y1) -> None:
+        seg = tuple(round(v, 2) for v in (x0, y0, x1, y1))
+        if seg not in self.page.segments:          # a border shared by two cells: drawn once
+            self.page.segments.add(seg)
+            self.page.ops.append(("line",) + seg)
+
+    # --- paragraphs --------------------------------------------------------------------------
+    def para_style(self, b: "Para") -> dict:
+        """size, line height, alignment, first-line indent (pt), space before/after."""
+        body, lp = self.L.body_pt, self.L.line_pt
+        if b.kind == "title":
+            size = body + 6
+            return dict(size=size, line=round(size * 1.6, 1), align="center", indent=0,
+                        before=0, after=12)
+        if b.kind == "heading":
+            size = {1: body + 2, 2: body + 1}.get(b.level, body)
+            return dict(size=size, line=lp, align="left", indent=2 * size,
+                        before=4 if b.level <= 2 else 0, after=0)
+        if b.kind == "caption":
+            return dict(size=body, line=lp, align="center", indent=0, before=6, after=0)
+        if b.kind == "unit":
+            size = body - 2
+            return dict(size=size, line=size + 8, align="right", indent=0, before=0, after=0)
+        if b.kind == "label":
+            size = body + 2
+            return dict(size=size, line=lp, align="left", indent=0, before=0, after=6)
+        return dict(size=body, line=lp, align="left", indent=2 * body, before=0, after=0)
+
+    def para_lines(self, b: "Para", key) -> tuple[dict, list[tuple[float, list]]]:
+        """The paragraph's lines: (x offset, [(text, bold), …]) each."""
+        st = self.para_style(b)
+        width = self.text_width(key)
+        text = b.text
+        bold_at = [bold for t, bold in b.runs for _ in t]
+        pieces = [(0, len(text))]
+        if b.kind == "title":       # a title's last blank is where the original broke it
+            cut = text.rfind(" ")
+            if cut > 0:
+                pieces = [(0, cut), (cut + 1, len(text))]
+        lines = []
+        for p0, p1 in pieces:
+            spans = rl_wrap(text[p0:p1], st["size"], width - st["indent"], width)
+            if st["align"] == "center" and len(spans) > 1:   # centred lines of even length
+                lo, hi = width / 2, width
+                for _ in range(12):
+                    mid = (lo + hi) / 2
+                    if len(rl_wrap(text[p0:p1], st["size"], mid, mid)) == len(spans):
+                        hi = mid
+                    else:
+                        lo = mid
+                spans = rl_wrap(text[p0:p1], st["size"], hi, hi)
+            for s, e in spans:
+                s, e = s + p0, e + p0
+                runs = []
+                for i in range(s, e):
+                    if runs and runs[-1][1] == bold_at[i]:
+                        runs[-1][0] += text[i]
+                    else:
+                        runs.append([text[i], bold_at[i]])
+                lw = rl_width(text[s:e], st["size"])
+                if st["align"] == "center":
+                    x = (width - lw) / 2
+                elif st["align"] == "right":
+                    x = width - lw
+                else:
+                    x = st["indent"] if not lines else 0.0
+                lines.append((x, [tuple(r) for r in runs]))
+        return st, lines
+
+    def para_height(self, b: "Para", key, first_only=False) -> float:
+        st, lines = self.para_lines(b, key)
+        n = min(len(lines), 1) if first_only else len(lines)
+        return st["before"] + n * st["line"] + (0 if first_only else st["after"])
+
+    def place_para(self, b: "Para", key, keep: float = 0.0) -> None:
+        st, lines = self.para_lines(b, key)
+        extra = next((pt for prefix, pt in self.L.space_before.items()
+                      if b.text.startswith(prefix)), 0)
+        before = st["before"] + extra
+        first = before + (st["line"] if lines else 0)
+        self.need(max(first, keep), key)
+        if not self.fresh:
+            self.y -= before
+        glyphs = glyph_by_glyph(b)
+        size = st["size"]
+        for x, runs in lines:
+            if self.room() < st["line"] - 0.01:
+                self.new_page(key)
+            base = self.y - (st["line"] - size) / 2 - RL_ASCENT * size
+            x = self.left + x
+            for text, bold in runs:          # one drawString a line (and a run of other weight)
+                self.text(x, base, size, text, bold, glyphs)
+                x += rl_width(text, size)
+            self.y -= st["line"]
+        self.y -= st["after"]
+
+    # --- tables ------------------------------------------------------------------------------
+    def table_cells(self, t: "Table", key):
+        width = self.text_width(key)
+        total = sum(t.widths)
+        colw = [w / total * width for w in t.widths]
+        colx = [sum(colw[:c]) for c in range(len(colw))]
+        span = {(r0, c0): (r1, c1) for r0, c0, r1, c1 in t.merges}
+        covered = {(r, c) for r0, c0, r1, c1 in t.merges for r in range(r0, r1 + 1)
+                   for c in range(c0, c1 + 1)} - set(span)
+        size = t.font_pt
+        lh = round(size * 1.4, 2)
+        px, py = RL_CELL_PAD
+        cells = []
+        for r, values in enumerate(t.rows):
+            for c, text in enumerate(values):
+                if (r, c) in covered:
+                    continue
+                r1, c1 = span.get((r, c), (r, c))
+                x, w = colx[c], sum(colw[c:c1 + 1])
+                lines = [text[s:e] for s, e in rl_wrap(text, size, w - 2 * px, w - 2 * px)]
+                header = r < t.header_rows
+                cells.append(RLCell(r, c, r1, c1, lines, header,
+                                    not header and c in t.left_cols, x, w))
+        heights = [max(self.L.row_pt, lh + 2 * py)] * len(t.rows)
+        for cell in cells:                          # row heights from the wrapped text
+            if cell.r0 == cell.r1:
+                heights[cell.r0] = max(heights[cell.r0], len(cell.lines) * lh + 2 * py)
+        for cell in cells:                          # a merged cell: its last row grows
+            if cell.r1 > cell.r0:
+                short = len(cell.lines) * lh + 2 * py - sum(heights[cell.r0:cell.r1 + 1])
+                if short > 0:
+                    heights[cell.r1] += short
+        return cells, heights, lh
+
+    def table_lead(self, t: "Table", key) -> float:
+        """Height the table needs on a page: its header rows and the first row after them."""
+        _cells, heights, _lh = self.table_cells(t, key)
+        return sum(heights[:t.header_rows + 1])
+
+    def place_table(self, t: "Table", key) -> None:
+        cells, heights, lh = self.table_cells(t, key)
+        hdr = list(range(t.header_rows))
+        head_h = sum(heights[:t.header_rows])
+        starts = {}
+        for cell in cells:
+            if cell.r1 > cell.r0:
+                starts.setdefault(cell.r0, []).append(len(cell.lines) * lh + 2 * RL_CELL_PAD[1])
+
+        def row_need(r: int) -> float:
+            # a merged cell's text must fit in the part of it that is on this page
+            return max([heights[r]] + starts.get(r, []))
+
+        self.need(head_h + (row_need(t.header_rows) if t.header_rows < len(t.rows) else 0), key)
+        chunk, left = list(hdr), self.room() - head_h
+        for r in range(t.header_rows, len(t.rows)):
+            if len(chunk) > len(hdr) and min(row_need(r), sum(heights[r:])) > left + 0.01:
+                self.draw_rows(t, cells, heights, lh, chunk)
+                self.new_page(key)                  # the header rows again on the next page
+                chunk, left = list(hdr), self.room() - head_h
+            chunk.append(r)
+            left -= heights[r]
+        self.draw_rows(t, cells, heights, lh, chunk)
+        self.y -= RL_TABLE_GAP
+
+    def draw_rows(self, t: "Table", cells, heights, lh, chunk: list[int]) -> None:
+        """Rows `chunk` (header rows first) from the cursor down: a cell (a merged one as one
+        cell, or the part of it on this page) is four ruled lines and its centred text."""
+        tops, y = {}, self.y
+        for r in chunk:
+            tops[r] = y
+            y -= heights[r]
+        on = set(chunk)
+        size = t.font_pt
+        px, _py = RL_CELL_PAD
+        for cell in cells:
+            rows = [r for r in range(cell.r0, cell.r1 + 1) if r in on]
+            if not rows:
+                continue
+            x0, x1 = self.left + cell.x, self.left + cell.x + cell.w
+            top, bot = tops[rows[0]], tops[rows[-1]] - heights[rows[-1]]
+            self.rule(x0, top, x1, top)
+            self.rule(x0, bot, x1, bot)
+            self.rule(x0, top, x0, bot)
+            self.rule(x1, top, x1, bot)
+            if cell.r0 not in on or not cell.lines:
+                continue                            # a merged cell's text: in its first part
+            block = len(cell.lines) * lh
+            line_top = top - max((top - bot - block) / 2, RL_CELL_PAD[1])
+            for text in cell.lines:
+                base = line_top - (lh - size) / 2 - RL_ASCENT * size
+                tw = rl_width(text, size)
+                x = x0 + px if cell.left else x0 + (cell.w - tw) / 2
+                self.text(x, base, size, text, cell.bold)
+                line_top -= lh
+        self.y = y
+        self.fresh = False
+
+    # --- the document ------------------------------------------------------------------------
+    def flows(self) -> list:
+        """Each block's flow: "body" (A4 portrait), "annex" (everything after a 附表/附件 label)
+        or ("wide", i): a table of RL_WIDE_TABLE or more columns outside the annex, on a
+        landscape page of its own with the caption and unit line above it."""
+        keys, annex = [], False
+        for b in self.rep.blocks:
+            annex = annex or (isinstance(b, Para) and b.kind == "label")
+            keys.append("annex" if annex else "body")
+        for i, b in enumerate(self.rep.blocks):
+            if isinstance(b, Table) and keys[i] == "body" and len(b.rows[0]) >= RL_WIDE_TABLE:
+                keys[i] = ("wide", i)
+                j = i - 1
+                while (j >= 0 and keys[j] == "body" and isinstance(self.rep.blocks[j], Para)
+                       and self.rep.blocks[j].kind in ("caption", "unit")):
+                    keys[j] = ("wide", i)
+                    j -= 1
+        return keys
+
+    def lead(self, i: int, keys: list) -> float:
+        """Headings, captions, unit lines and labels keep with what follows: the height of the
+        run of them from block i and the first line (or header and first row) after it."""
+        blocks, h, j = self.rep.blocks, 0.0, i
+        while (j < len(blocks) and keys[j] == keys[i] and isinstance(blocks[j], Para)
+               and blocks[j].kind in ("heading", "caption", "unit", "label")):
+            h += self.para_height(blocks[j], keys[j])
+            j += 1
+        if j < len(blocks) and keys[j] == keys[i]:
+            nxt = blocks[j]
+            if isinstance(nxt, Para) and not nxt.page_break_before:
+                h += self.para_height(nxt, keys[j], first_only=True)
+            elif isinstance(nxt, Table):
+                h += self.table_lead(nxt, keys[j])
+        return h
+
+    def cover(self, b: "Cover") -> None:
+        self.need(0, "body")
+        self.y -= 6 * CM_PT
+        width = self.text_width("body")
+        first, _, second = b.title.rpartition(" ")     # broken at its last blank, as add_title
+        for piece in (first, second) if first else (second,):
+            for s, e in rl_wrap(piece, 26, width, width):
+                line = piece[s:e]
+                self.text(self.left + (width - rl_width(line, 26)) / 2,
+                          self.y - 9 - RL_ASCENT * 26, 26, line, True)
+                self.y -= 44
+        self.y -= 120
+        for field_ in b.fields:
+            self.text(self.left + CM_PT, self.y - 12.5 - RL_ASCENT * 15, 15, field_, False)
+            self.y -= 40
+
+    def run(self) -> list[RLPage]:
+        keys = self.flows()
+        L = self.L
+        for i, b in enumerate(self.rep.blocks):
+            key = keys[i]
+            if isinstance(b, Para):
+                if (b.page_break_before or b.text.startswith(L.page_break_before or ("\0",))) \
+                        and not (self.page is not None and self.fresh and self.page.key == key):
+                    self.new_page(key)
+                keep = self.lead(i, keys) if b.kind in ("heading", "caption", "unit", "label") else 0
+                self.place_para(b, key, keep)
+            elif isinstance(b, Table):
+                self.place_table(b, key)
+            elif isinstance(b, Cover):
+                self.cover(b)
+            elif isinstance(b, NewSection):
+                self.numbered = True        # the body: numbered from its first page
+                self.new_page("body")
+            # Toc: not printed by this route
+        return self.pages
+
+
+def write_rl(rep: "Report", L: "Layout", path: Path) -> None:
+    """Lay the report out (first pass: pages and their count), then draw every page with the
+    reportlab canvas: text lines by drawString at their positions, rules by canvas.line,
+    landscape pages by their page size, the footer 第X页 共Y页 centred in 9 pt."""
+    rl_font()
+    from reportlab.pdfgen import canvas as rl_canvas
+    pages = CanvasLayout(rep, L).run()
+    number = {id(p): k + 1 for k, p in enumerate(p for p in pages if p.numbered)}
+    c = rl_canvas.Canvas(str(path), pagesize=(pages[0].width, pages[0].height), invariant=1,
+                         pageCompression=1, initialFontName=RL_FACE)  # no Helvetica preamble
+    c.setTitle(rep.title)
+    c.setAuthor(rep.author)
+    c.setSubject(rep.title)
+    for page in pages:
+        c.setPageSize((page.width, page.height))
+        c.setStrokeColorRGB(0, 0, 0)
+        c.setFillColorRGB(0, 0, 0)
+        width = None
+        for op in page.ops:
+            if op[0] == "line":
+                if width != 0.6:
+                    c.setLineWidth(0.6)
+                    width = 0.6
+                c.line(*op[1:])
+                continue
+            _, x, y, size, text, bold, glyphs = op
+            c.setFont(RL_FACE, size)
+            mode = 2 if bold else None
+            if bold and width != round(size * RL_BOLD_STROKE, 3):
+                width = round(size * RL_BOLD_STROKE, 3)
+                c.setLineWidth(width)
+            if not glyphs:
+                c.drawString(x, y, text, mode=mode)
+                continue
+            for ch in text:               # every glyph its own text object at its own x
+                if not ch.isspace():
+                    c.drawString(round(x, 3), y, ch, mode=mode)
+                x += rl_width(ch, size)
+        if page.numbered:
+            label = f"第{number[id(page)]}页 共{len(number)}页"
+            c.setFont(RL_FACE, 9)
+            c.drawCentredString(page.width / 2, L.bottom_cm * CM_PT * 0.55, label)
+        c.showPage()
+    c.save()
+
+
+# --------------------------------------------------------------------------------------------
 # Reading the result back (pdfplumber)
 # --------------------------------------------------------------------------------------------
 
@@ -1106,6 +1588,7 @@ class Route:
     at other rows, rows are cut elsewhere and merged cells span other page breaks."""
     name: str
     engine: str                    # "lo" (python-docx -> LibreOffice) | "chromium" (HTML -> print)
+                                   # | "reportlab" (drawn on a reportlab canvas, write_rl)
     geometry: dict                 # Layout fields replaced ({} = the report's own layout and tuning)
     repeat_header: bool = True     # chromium: header rows in <thead>, repeated on every page
     about: str = ""
@@ -1127,6 +1610,10 @@ ROUTES = {r.name: r for r in (
                                         left_cm=2.8, right_cm=2.8, body_pt=11, line_pt=20),
           repeat_header=False,
           about="Chromium, A4, 11 pt, WenQuanYi Zen Hei, table headers not repeated"),
+    Route("rl", "reportlab", dict(page_w_cm=21.0, page_h_cm=29.7, top_cm=2.5, bottom_cm=2.5,
+                                  left_cm=2.5, right_cm=2.5, body_pt=12, line_pt=22, row_pt=20),
+          about="reportlab canvas, A4, 12 pt, WenQuanYi Zen Hei, ruled grids drawn as lines, "
+                "landscape annex, 第X页共Y页"),
 )}
 
 
@@ -1145,6 +1632,8 @@ def render(rep: Report, route: Route, work: Path) -> tuple[Path, list[PageView],
             html = work / f"{stem}.html"
             write_html(rep, layout, html, route.repeat_header)
             html_to_pdf(html, work / f"{stem}.pdf")
+        elif route.engine == "reportlab":
+            write_rl(rep, layout, work / f"{stem}.pdf")
         else:
             docx = work / f"{stem}.docx"
             write_docx(rep, layout, docx)
