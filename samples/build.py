@@ -1520,7 +1520,11 @@ def own_table(name: str, rows: list[list[str]], opts: dict) -> Table:
     ints = lambda key: tuple(int(x) for x in str(opts.get(key, "")).split(",") if x != "")
     widths = [float(x) for x in str(opts["widths"]).split(",")] if "widths" in opts else \
         [2.2] + [1.0] * (n - 1)
-    merges = blank_merges(rows, ints("merge"), header, len(rows) - 1) if "merge" in opts else []
+    # the merged label columns stop above a closing 合计 / 总分 row (its blank cells are its own)
+    last = len(rows) - 1
+    if last > header and re.match(r"^(?:合计|总计|总分)", rows[last][0].strip()):
+        last -= 1
+    merges = blank_merges(rows, ints("merge"), header, last) if "merge" in opts else []
     for r in range(header):             # a blank header cell belongs to the one on its left
         c = 0
         while c < n:
@@ -1530,6 +1534,18 @@ def own_table(name: str, rows: list[list[str]], opts: dict) -> Table:
             if c1 > c and rows[r][c]:
                 merges.append((r, c, r, c1))
             c = c1 + 1
+    # a blank header cell under a one-column header cell belongs to the one above: two-level headers
+    # ("项目" over nothing beside "预算数" over 年初 | 调整后) print the upper cell merged down
+    wide = {(r, c) for r0, c0, r1, c1 in merges if c1 > c0 for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
+    for c in range(n):
+        r = 0
+        while r < header:
+            r1 = r
+            while r1 + 1 < header and not rows[r1 + 1][c] and (r1 + 1, c) not in wide:
+                r1 += 1
+            if r1 > r and rows[r][c] and (r, c) not in wide:
+                merges.append((r, c, r1, c))
+            r = r1 + 1
     return Table(name, rows, widths, header_rows=header, merges=merges,
                  font_pt=float(opts.get("font", 10.5)), cant_split="split" not in opts,
                  left_cols=ints("left"))

@@ -47,11 +47,15 @@ def test_sentence_is_extracted_as_written_down(shape, sentence):
 
 
 def test_corpus_size_and_sources():
-    """At least 150 sentences in shapes from at least 20 real reports, each shape citing its sources."""
-    assert len(SENTENCES) >= 150
+    """At least 300 sentences in shapes from at least 40 real reports of at least 12 provinces, each
+    shape citing its sources and each source naming its province (全国 / 不详 count for none)."""
+    assert len(SENTENCES) >= 300
     sources = CORPUS["sources"]
+    assert all(src.get("province") for src in sources.values()), "every source names its province"
     real = {sid for sid, src in sources.items() if src["address"].startswith("http")}
-    assert len(real) >= 20
+    assert len(real) >= 40
+    provinces = {sources[sid]["province"] for sid in real} - {"全国", "不详"}
+    assert len(provinces) >= 12, sorted(provinces)
     cited = set()
     for shape in CORPUS["shapes"]:
         assert shape["seen"] and set(shape["seen"]) <= set(sources), shape["shape"]

@@ -19,12 +19,14 @@ class Value:
     value: float
     text: str
     evidence: Evidence
+    phase: str | None = None  # the phase its sentence or column stated (Indicator.phase)
 
 
 def indicator_value(ind: Indicator) -> Value:
     exact = ind.unit in catalog().exact_units
     return Value(Interval.printed(ind.value, ind.decimals, exact), ind.value, ind.raw_text,
-                 Evidence(page=ind.page, bbox=ind.bbox, quote=ind.quote, label=ind.key, value_text=ind.raw_text))
+                 Evidence(page=ind.page, bbox=ind.bbox, quote=ind.quote, label=ind.key, value_text=ind.raw_text),
+                 ind.phase)
 
 
 def distinct(values: list[Value]) -> list[list[Value]]:

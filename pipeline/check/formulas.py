@@ -98,6 +98,14 @@ def _formula_checks(ctx: Context, suffix: str, quiet: bool = False) -> list[Chec
             continue
         rule = f"{formula.kind}.{key}{suffix}"
         evaluated = evaluate_all(formula, ctx)
+        mixed = [name for name in formula.names if _off_phase(ctx, name)]
+        if mixed:
+            # a component stated of another phase than its quantity's (a 年初预算 against what was
+            # spent): the formula's parts are not of one phase, nothing to recompute
+            results.append(result(rule, formula.kind, "not_applicable",
+                                  f"{entry.label}：{'、'.join(ctx.label(n) for n in mixed)}所述口径（预算/执行）与公式不符，不复算",
+                                  evidence=[v.evidence for v in ctx.values[key]]))
+            continue
         if not evaluated:
             results.append(result(rule, formula.kind, "not_applicable", f"{entry.label}：分母为零，不适用"))
             continue
@@ -105,6 +113,16 @@ def _formula_checks(ctx: Context, suffix: str, quiet: bool = False) -> list[Chec
             stated = group[0]
             results.append(_check_stated(ctx, key, rule, formula, entry.alternative_formulas, stated, group, evaluated))
     return results
+
+
+def _off_phase(ctx: Context, name: str) -> bool:
+    """Every mention of the component was stated under another phase than its quantity's."""
+    from pipeline.extract.indicators import _phase_fits
+
+    entry = ctx.cat.entries.get(name)
+    values = ctx.values.get(name, [])
+    return bool(entry and entry.phase and values
+                and all(v.phase is not None and not _phase_fits(entry.phase, v.phase) for v in values))
 
 
 def _check_stated(ctx, key, rule, formula, alternatives, stated: Value, group, evaluated) -> CheckResult:

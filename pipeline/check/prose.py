@@ -104,20 +104,31 @@ def completion_checks(ctx: Context) -> list[CheckResult]:
     actual_re = _compile(ctx, cfg["actual"])
     rate_re = _compile(ctx, cfg["rate"])
     results = []
-    for p in ctx.doc.paragraphs:
+    paragraphs = ctx.doc.paragraphs
+    for k, p in enumerate(paragraphs):
         start = 0  # each rate uses the figures stated after the previous rate
         for m in rate_re.finditer(p.text):
-            results.append(_completion_check(p, start, m, bases, actual_re))
+            results.append(_completion_check(p, start, m, bases, actual_re, paragraphs[max(0, k - 2):k]))
             start = m.end()
     return results
 
 
-def _completion_check(p, start: int, m: re.Match, bases: dict[str, re.Pattern], actual_re: re.Pattern) -> CheckResult:
+def _completion_check(p, start: int, m: re.Match, bases: dict[str, re.Pattern], actual_re: re.Pattern,
+                      before=()) -> CheckResult:
+    """``before``: the paragraphs just before, where a budget the rate names may be stated when the
+    paragraph itself does not ("1.收入情况。…年初预算为A万元…" then "2.支出情况。…完成年初预算的P%")."""
     segment = p.text[start:m.start()]
 
-    def last(pat: re.Pattern) -> tuple[Interval, str, Evidence] | None:
+    def last(pat: re.Pattern, look_back: bool = False) -> tuple[Interval, str, Evidence] | None:
         hits = list(pat.finditer(segment))
-        return _printed(p, start + hits[-1].start("v"), start + hits[-1].end("v")) if hits else None
+        if hits:
+            return _printed(p, start + hits[-1].start("v"), start + hits[-1].end("v"))
+        if look_back and start == 0:
+            for q in reversed(list(before)):
+                found = [h for h in pat.finditer(q.text) if not _of_a_subject(q.text, h.start())]
+                if found:
+                    return _printed(q, found[-1].start("v"), found[-1].end("v"))
+        return None
 
     first = min([h.start() for pat in [*bases.values(), actual_re] for h in pat.finditer(segment)], default=0)
     subject = _clean_subject(segment[:first]) or _clean_subject(p.text.split("。")[0]) or f"第{p.page}页"
@@ -125,7 +136,7 @@ def _completion_check(p, start: int, m: re.Match, bases: dict[str, re.Pattern], 
     named = m.group("base") or next(iter(bases))
     rate, rate_text, ev_rate = _printed(p, *m.span("v"))
     actual = last(actual_re)
-    stated_bases = {name: found for name, pat in bases.items() if (found := last(pat))}
+    stated_bases = {name: found for name, pat in bases.items() if (found := last(pat, look_back=name == named))}
     if actual is None or named not in stated_bases:
         return result(rule, "completion", "insufficient_data",
                        f"“{subject}”完成{named}预算的 {rate_text}%：同一处未给出决算数和{named}预算数，无法复算",
@@ -163,6 +174,15 @@ def _completion_check(p, start: int, m: re.Match, bases: dict[str, re.Pattern], 
                    message=f"“{subject}”写作完成{named}预算的 {rate_text}%，按 {shown} 复算为 "
                            f"{fmt_like(point, rate_text + '%')}{fmt_interval(iv.lo, iv.hi, rate_text + '%')}，不一致",
                    stated=rate.mid, recomputed=round(point, 6), interval=iv, stated_interval=rate, evidence=evidence)
+
+
+def _of_a_subject(text: str, pos: int) -> bool:
+    """A budget stated of a subject (“三公”经费, a project, a fund: indicators.yaml ``subjects``) in its
+    clause: not the department's, never borrowed for the department's completion rate."""
+    from pipeline.extract.catalog import catalog
+
+    clause = re.split(r"[。；;，,]", text[:pos])[-1]
+    return any(pat.search(clause) for pats in catalog().subjects.values() for pat in pats)
 
 
 def _clean_subject(text: str) -> str:

@@ -165,11 +165,22 @@ def _two_sided(t: Table) -> bool:
     return False
 
 
-def _cell_value(text: str) -> Interval | None:
+def _cell_value(text: str, exact: bool = False) -> Interval | None:
+    """A cell's printed number as an interval; ``exact`` for a whole count (22 人 is 22)."""
     parsed = parse_number(text)
     if parsed is None:
         return None
-    return Interval.printed(*parsed)
+    return Interval.printed(*parsed, exact=exact and parsed[1] == 0)
+
+
+def _counts(t: Table, titles: list[str], cfg: dict) -> list[bool]:
+    """The columns of whole counts (rules.yaml ``table_sums.count_column``: 编制数, 实有人数, (人);
+    or every column when the table says 单位：人): exact, not ±0.5 (54 people are never 56)."""
+    unit_re = re.compile(cfg.get("count_unit", r"(?!)"))
+    title_re = re.compile(cfg.get("count_column", r"(?!)"))
+    counted = bool(unit_re.search((t.caption or "") + "".join(c.text for r in t.header for c in r.cells))) or \
+        bool(t.unit and unit_re.search("单位：" + t.unit))
+    return [counted or bool(title_re.search(title)) for title in titles]
 
 
 def _cell_evidence(t: Table, row: Row, j: int, title: str) -> Evidence:
@@ -204,7 +215,7 @@ def table_sum_checks(ctx: Context) -> list[CheckResult]:
                 r.message = f"结构存疑：{s['failed']}；表中有行标签缺字（以“、”或“）”开头），层级读法未能确定"
                 results.append(r)
                 continue
-            if (why := _unsure(t, s)) is not None:  # understand or abstain: never an error on a guess
+            if (why := _unsure(t, s, sums[primary].values())) is not None:  # understand or abstain
                 results.append(result(s["rule"], "table_sum", "insufficient_data",
                                       f"{s['what']}：{why}（按现有读法，{s['failed'].split('写作', 1)[-1].strip()}）",
                                       evidence=s["args"]["evidence"]))
@@ -235,10 +246,12 @@ def _siblings(reading, kids: list[int]) -> bool:
     return len(xs) > 1 and None not in xs and max(xs) - min(xs) < layout_rules().indent_step
 
 
-def _unsure(t: Table, s: dict) -> str | None:
+def _unsure(t: Table, s: dict, others=()) -> str | None:
     """Why a failed sum may be our reading's, not the report's: the table's own doubts (text across
     the rules, a page break not joined) where they touch this sum, the total found again among its
-    parts (a parent added with its children, a total restated), or parts whose level nothing tells."""
+    parts (a parent added with its children, a total restated), or parts whose level nothing tells
+    — unless the same rows add up to the same total row in another column of the table, which shows
+    that they are its parts (``others``: the table's other sums)."""
     reading = t.reading
     words = layout_rules().doubts
     for d in reading.doubts if reading else []:
@@ -262,10 +275,19 @@ def _unsure(t: Table, s: dict) -> str | None:
             return words.double_counted
     if reading is not None and reading.hierarchy != "flat" and _siblings(reading, s["kid_rows"]):
         return None  # the parts themselves all start at one indent: siblings (units under their 合计)
+    if _corroborated(s, others):
+        return None  # the same rows balance the same total in another column: they are its parts
     if reading is None or reading.hierarchy != "flat":
         # no code or numbering tells these rows' levels, and their indents do not show a flat list
         return words.indent_only if reading is not None and reading.hierarchy == "indent" else words.flat_unsure
     return None
+
+
+def _corroborated(s: dict, others) -> bool:
+    """Another column of the same total row balances with the same rows, two of them or more holding
+    figures: the rows' level is read from the table itself."""
+    return any(o is not s and o["at"][0] == s["at"][0] and o["ok"] and o["kid_rows"] == s["kid_rows"]
+               and sum(not (v.lo <= 0 <= v.hi) for v in o["parts"]) >= 2 for o in others)
 
 
 def _sums(t: Table, cfg: dict, code_levels: list[int | None]) -> list[dict]:
@@ -276,6 +298,7 @@ def _sums(t: Table, cfg: dict, code_levels: list[int | None]) -> list[dict]:
     out = []
     index = {id(r): n for n, r in enumerate(rows)}
     damaged = any(r.damaged for r in rows)  # a label lost a character somewhere: the hierarchy is in doubt
+    counts = _counts(t, titles, cfg)
     for i, parent in enumerate(rows):
         if parent.level is None or parent.subset:
             continue
@@ -288,10 +311,10 @@ def _sums(t: Table, cfg: dict, code_levels: list[int | None]) -> list[dict]:
             if (j <= label_col or code_re.search(title) or rate_re.search(title)
                     or j >= len(parent.row.cells) or "%" in parent.row.cells[j].text):
                 continue
-            stated = _cell_value(parent.row.cells[j].text)
+            stated = _cell_value(parent.row.cells[j].text, counts[j])
             if stated is None or not is_numeric(parent.row.cells[j].text):
                 continue
-            parts = [(k, _cell_value(k.row.cells[j].text) if j < len(k.row.cells) else None) for k in kids]
+            parts = [(k, _cell_value(k.row.cells[j].text, counts[j]) if j < len(k.row.cells) else None) for k in kids]
             if all(v is None for _, v in parts) or any(is_numeric(k.row.cells[j].text) and "%" in k.row.cells[j].text for k, _ in parts):
                 continue
             total = Interval.exact(0.0)

@@ -13,6 +13,7 @@ between declaring a check (patterns/) and executing it.
 from __future__ import annotations
 
 from pipeline.check.budget import budget_checks
+from pipeline.check.changes import year_on_year_checks
 from pipeline.check.core import Context
 from pipeline.check.cross import stated_change_checks
 from pipeline.check.formulas import cross_mention_checks, formula_checks
@@ -29,7 +30,8 @@ from pipeline.extract.metadata import type_label
 from pipeline.schema import CheckResult, Coverage, Finding, NotChecked, Report
 
 CHECKS = (formula_checks, cross_mention_checks, table_sum_checks, table_ratio_checks, score_checks,
-          score_range_checks, change_checks, completion_checks, budget_checks, stated_change_checks)
+          score_range_checks, change_checks, completion_checks, budget_checks, stated_change_checks,
+          year_on_year_checks)
 
 
 def validate(report: Report, doc: Document | None = None) -> Report:

@@ -9,6 +9,7 @@ values keeps both; nothing absent from the report is filled in.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 from pipeline.extract.catalog import Catalog, Entry, catalog, tables_config
@@ -58,7 +59,7 @@ def extract_indicators(doc: Document, report_type: str = "unknown",
         indicators.extend(_from_paragraph(p, paths[p.index], cat, report_type, year))
     for t in doc.tables:
         section = paths[t.after_paragraph] if t.after_paragraph >= 0 else None
-        indicators.extend(_from_table(t, section, cat, year, doc))
+        indicators.extend(_from_table(t, section, cat, year, doc, report_type))
     from pipeline.extract.budget import budget_indicators  # 预算/决算 headline figures: patterns/budget.yaml
     indicators.extend(budget_indicators(doc, report_type, year))
     scores, total = _scores(doc, paths)
@@ -196,12 +197,12 @@ def _bind(sent: str, cat: Catalog, report_type: str, year: int | None = None) ->
     # each subject and phase word reaches from where it starts to the end of its scope (see _scope_end)
     extra = _catalog_extra()
     clause_only, foreign = set(extra.get("clause_subjects", [])), set(extra.get("foreign_subjects", []))
-    subjects = sorted([*((m.start(), _scope_end(sent, m.start(), m.end(), cat, own_value=True,
-                                                clause_only=name in clause_only), name)
+    subjects = sorted([*((m.start(), _stop(sent, name, m.end(), _scope_end(sent, m.start(), m.end(), cat, own_value=True,
+                                                                     clause_only=name in clause_only)), name)
                          for name, pats in cat.subjects.items() for pat in pats for m in pat.finditer(sent)),
                        *_other_years(sent, cat, year)])
-    phases = sorted((m.start(), _scope_end(sent, m.start(), m.end(), cat, own_value=False), name)
-                    for name, pats in cat.phases.items() for pat in pats for m in pat.finditer(sent))
+    phases = sorted((m.start(), _base_end(sent, m.end(), _scope_end(sent, m.start(), m.end(), cat, own_value=False)),
+                     name) for name, pats in cat.phases.items() for pat in pats for m in pat.finditer(sent))
     default_phase = cat.phase_default.get(report_type)
     grant_scopes, grant_funded = set(extra.get("scope_subjects", [])), set(extra.get("grant_funded", []))
 
@@ -214,9 +215,15 @@ def _bind(sent: str, cat: Catalog, report_type: str, year: int | None = None) ->
                 found = name
         return found
 
+    flows = _flow_brackets(sent)
+    after_quarter = set(extra.get("not_after_quarter", []))
+    quarters = set(extra.get("subject_stops") or {})
+
     def foreign_at(pos: int) -> bool:
-        # another year's, one project's, one line item's or one fund's figure
-        return any(start < pos < until for start, until, name in subjects if name in foreign)
+        # another year's, one project's, one line item's or one fund's figure; or a part of a change
+        # ("较上年末增加3人（其中：新入职4人、退休2人）": who came and went, not how many there are)
+        return (any(start < pos < until for start, until, name in subjects if name in foreign)
+                or any(a < pos < b for a, b in flows))
 
     def phase_at(end: int, default: bool = True, begin: int | None = None) -> str | None:
         # a phase word inside the alias itself is the alias's own phase ("调整预算后项目预算": adjusted);
@@ -251,6 +258,9 @@ def _bind(sent: str, cat: Catalog, report_type: str, year: int | None = None) ->
                     v = _value_after(sent, m.end(), entry.kind, cat)
                     if v is None or _compared(sent, m.start()) or foreign_at(m.start()):
                         continue
+                    if entry.key in after_quarter and any(start < m.start() for start, _u, name in subjects
+                                                          if name in quarters):
+                        continue  # a quarter's sentence: its 全年预算 is the year's budget as it stood then
                     if is_term and (subject_at(m.start()) != entry.subject
                                     or _names_another(sent, m.start(), entry.subject, cat)):
                         continue
@@ -277,6 +287,51 @@ def _bind(sent: str, cat: Catalog, report_type: str, year: int | None = None) ->
     spans = sorted((m.start(), m.end(), name) for name, pats in cat.subjects.items()
                    for pat in pats for m in pat.finditer(sent))
     return _ellipses(sent, cat, spans, found)
+
+
+@lru_cache(maxsize=1)
+def _flow_re() -> re.Pattern | None:
+    words = _catalog_extra().get("flow_words") or []
+    return re.compile("|".join(words)) if words else None
+
+
+def _flow_brackets(sent: str) -> list[tuple[int, int]]:
+    """Brackets that break a change down into flows (indicators.yaml `flow_words`): 新入职, 调入,
+    退休… inside "（其中：…）"."""
+    pat = _flow_re()
+    if pat is None:
+        return []
+    out = []
+    for m in re.finditer(r"[(（]\s*其中[^()（）]*[)）]", sent):
+        if pat.search(m.group(0)):
+            out.append((m.start(), m.end()))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _stops() -> dict[str, re.Pattern]:
+    """indicators.yaml `subject_stops`: words that end a subject's scope (a quarter's ends where the
+    sentence turns to the whole year: "三季度支出进度71.05%，全年预算执行率96.25%")."""
+    return {name: re.compile("|".join(words)) for name, words in (_catalog_extra().get("subject_stops") or {}).items()}
+
+
+def _stop(sent: str, name: str, end: int, until: int) -> int:
+    pat = _stops().get(name)
+    if pat is None:
+        return until
+    m = pat.search(sent, end, until)
+    return m.start() if m else until
+
+
+_RATE_BASE = re.compile(r"[^，,。；;：:、\d()]{0,6}?[-+]?\d[\d,]*(?:\.\d+)?\s*%")
+
+
+def _base_end(sent: str, end: int, until: int) -> int:
+    """A phase word that is a rate's base or part of a rate's name ("完成年初预算的107.92%", "占调整后
+    预算的96.25%", "预算执行率97.67%") says what the rate is of, not the phase of the figures after
+    it: its scope ends with the rate."""
+    m = _RATE_BASE.match(sent, end)
+    return min(until, m.end()) if m else until
 
 
 def _other_years(sent: str, cat: Catalog, year: int | None) -> list[tuple[int, int, str]]:
@@ -578,7 +633,7 @@ def _table_matches(t: Table, when: list[list[str]]) -> bool:
 
 
 def _from_table(t: Table, section: str | None, cat: Catalog, year: int | None = None,
-                doc: Document | None = None) -> list[Indicator]:
+                doc: Document | None = None, report_type: str = "unknown") -> list[Indicator]:
     cfg = tables_config()
     out: list[Indicator] = []
     for spec in cfg["tables"]:
@@ -605,7 +660,13 @@ def _from_table(t: Table, section: str | None, cat: Catalog, year: int | None = 
                     if ind is not None:
                         out.append(ind)
         break  # one spec per table
-    return out + _from_form(t, section, cat)
+    out += _from_form(t, section, cat)
+    # every other figure read as the phrase the table prints around it (a form no declaration
+    # names, or the rows a declaration does not list); a cell a declaration read keeps its reading
+    from pipeline.extract.forms import form_indicators
+    seen = {i.bbox for i in out}
+    out += [i for i in form_indicators(t, section, cat, report_type, year, doc) if i.bbox not in seen]
+    return out
 
 
 _VALUE_WITH_UNIT = re.compile(r"^(?P<num>[-+]?[\d,]+(?:\.\d+)?)\s*(?P<unit>\S+)$")
@@ -766,6 +827,7 @@ def _scores(doc: Document, paths: dict) -> tuple[list[Score], list[Indicator]]:
     total_entry = catalog().entries["total_score"]
     scores: list[Score] = []
     totals: list[Indicator] = []
+    by_rows: list[Score] = []  # items of a table that scores its own rows
     layouts = [cfg["scores"], *cfg.get("score_layouts", [])]
     for t in doc.tables:
         header = "".join(c.text for r in t.header for c in r.cells)
@@ -773,12 +835,18 @@ def _scores(doc: Document, paths: dict) -> tuple[list[Score], list[Indicator]]:
         if spec is None:
             row_spec = next((r for r in cfg.get("score_rows", []) if all(w in header for w in r["when"])), None)
             if row_spec is not None:
-                scores.extend(_scored_rows(t, row_spec))
+                found = _scored_rows(t, row_spec)
+                scores.extend(found)
+                by_rows.extend(found)
             continue
         section = paths[t.after_paragraph] if t.after_paragraph >= 0 else None
         s, tot = _score_table(t, spec, total_entry, section)
         scores.extend(s)
         totals.extend(tot)
+    # a budget block that scores its row beside a scoring table that scores the same item itself
+    # ("年度资金总额执行率" in both): one item, the scoring table's
+    items = {x.level3 for x in scores if x not in by_rows}
+    scores = [x for x in scores if x not in by_rows or x.level3 not in items]
     if not scores:
         for p in doc.paragraphs:
             for pat in cfg["score_sentences"]:

@@ -60,6 +60,7 @@ class LayoutRules(BaseModel):
     indent_step: float
     restated_total: bool = True
     damaged_label: str
+    own_row: str  # read by the read stage (pipeline/read/tables.py): a label that opens a row of its own
     doubts: _Doubts
     columns: _Columns
 

@@ -506,6 +506,14 @@ def _page_margins(flow, pages: list[Page]) -> dict[int, tuple[float, float]]:
     doc_left = Counter(round(ln.bbox[0]) for ln in all_lines).most_common(1)[0][0] if all_lines else 72
     doc_right = max((ln.bbox[2] for ln in all_lines), default=500)
     margins = {}
+    # a page with few lines takes the right edge of the full pages of its own size (a report with a
+    # landscape annex has wider lines there than on its portrait pages)
+    full_right: dict[int, float] = {}
+    for pg in pages:
+        lns = per_page.get(pg.number, [])
+        if len(lns) >= 4:
+            w = round(pg.width)
+            full_right[w] = max(full_right.get(w, 0.0), max(ln.bbox[2] for ln in lns))
     for pg in pages:
         lns = per_page.get(pg.number, [])
         if len(lns) >= 4:
@@ -513,7 +521,7 @@ def _page_margins(flow, pages: list[Page]) -> dict[int, tuple[float, float]]:
             left = min(left, min(ln.bbox[0] for ln in lns) + 40)
             right = max(ln.bbox[2] for ln in lns)
         else:
-            left, right = doc_left, min(doc_right, pg.width)
+            left, right = doc_left, full_right.get(round(pg.width)) or min(doc_right, pg.width)
         margins[pg.number] = (left, right)
     return margins
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from functools import lru_cache
 
 from pipeline.document import BBox, Cell, Line, Page, Row, Table
 from pipeline.read.layout import chars_to_raw, cluster_lines
@@ -304,6 +305,8 @@ def _rest_of_row(head: Table, row: Row) -> bool:
     last, body = head.rows[-1], head.body
     if len(row.cells) != len(last.cells) or len(body) < 3 or not any(c.text for c in row.cells):
         return False
+    if _own_row().match(next((c.text for c in row.cells if c.text), "").replace(" ", "")):
+        return False  # a 合计 / 总分 row carried alone onto the next page is a row of its own
     others = [r for r in body if r is not last]
 
     def always_filled(j: int) -> bool:
@@ -316,6 +319,15 @@ def _rest_of_row(head: Table, row: Row) -> bool:
     lacks_label = any(not row.cells[j].text and last.cells[j].text and not is_numeric(last.cells[j].text)
                       for j in full)
     return gets_number and lacks_label
+
+
+@lru_cache(maxsize=1)
+def _own_row() -> re.Pattern:
+    """patterns/layouts.yaml ``own_row``: labels that open a row of their own, never the rest of a
+    row cut by a page break."""
+    from pipeline.patterns import patterns_dir, read_yaml
+
+    return re.compile((read_yaml(patterns_dir() / "layouts.yaml") or {}).get("own_row", r"(?!)"))
 
 
 def _join_row(row: Row, rest: Row) -> None:
