@@ -325,7 +325,7 @@ def _prose_change(ctx, p: Paragraph, m: re.Match, named: str | None, own, prior,
         return []
     rule = f"change.{subject}"
     if current is None:
-        found = [f for s, f in own if _same(s, subject)]
+        found = [f for s, f in own if _same(s, subject)] or _catalog_figures(ctx, named or subject)
         values = {round(f.mid, 6) for f in found}
         if len(values) != 1:
             why = "报告未给出其本年金额" if not values else "其本年金额在报告中有多个取值"
@@ -345,6 +345,26 @@ def _prose_change(ctx, p: Paragraph, m: re.Match, named: str | None, own, prior,
         out.append(_difference(rule, subject, current, fig, change, sign, where, doubts))
     if rate is not None:
         out.append(_rate(rule + ".增减率", subject, current, fig, rate, sign, where, doubts))
+    return out
+
+
+def _catalog_figures(ctx, words: str) -> list[_Figure]:
+    """The report's statements of the catalog quantity the words name ("“三公”经费支出" is
+    three_public_actual): read as the prose binder reads them, one value or none."""
+    from pipeline.check.core import indicator_value
+    from pipeline.extract.indicators import _bind
+
+    phrase = re.sub(r"\s+", "", words) + "1万元"
+    keys = {c.entry.key for c in _bind(phrase, ctx.cat, ctx.report.report_type, ctx.report.year)
+            if c.num_start == len(phrase) - 3 and c.entry.kind == "amount"}
+    if len(keys) != 1:
+        return []
+    key = keys.pop()
+    out = []
+    for ind in ctx.report.indicators:
+        if ind.key == key and ind.unit == "万元":
+            v = indicator_value(ind)
+            out.append(_Figure(v.interval, v.text if v.text.endswith(("元", "万元")) else v.text + "万元", v.evidence))
     return out
 
 

@@ -133,7 +133,7 @@ def _completion_check(p, start: int, m: re.Match, bases: dict[str, re.Pattern], 
     first = min([h.start() for pat in [*bases.values(), actual_re] for h in pat.finditer(segment)], default=0)
     subject = _clean_subject(segment[:first]) or _clean_subject(p.text.split("。")[0]) or f"第{p.page}页"
     rule = f"completion.{subject}"
-    named = m.group("base") or next(iter(bases))
+    named = m.group("base") or m.groupdict().get("base_share") or next(iter(bases))
     rate, rate_text, ev_rate = _printed(p, *m.span("v"))
     actual = last(actual_re)
     stated_bases = {name: found for name, pat in bases.items() if (found := last(pat, look_back=name == named))}

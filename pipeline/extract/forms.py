@@ -63,6 +63,8 @@ def form_rules() -> FormRules:
 
 
 _FIGURE = re.compile(r"^(?P<num>[-+]?\d[\d,]*(?:\.\d+)?)\s*(?P<unit>%|万元|亿元|元|人|名|分|个|辆)?$")
+# a completion cell that says of when its figure is: "上半年43.77%", "截至6月底52.10%"
+_WORDED = re.compile(r"^(?P<pre>[\u4e00-\u9fa5]{2,8})(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>%|万元|亿元|元|人|名|分|个|辆)?$")
 
 
 def _any(pats: list[str], text: str) -> bool:
@@ -174,9 +176,12 @@ def form_indicators(t: Table, section: str | None, cat: Catalog, report_type: st
         row_unit = row.cells[unit_col].text.strip() if unit_col is not None and unit_col < len(row.cells) else ""
         for j, cell in enumerate(row.cells):
             text = cell.text.replace(" ", "")
-            m = _FIGURE.match(text)
+            m = _FIGURE.match(text) or _WORDED.match(text)
             if m is None or cell.spanned or (j < len(skip) and skip[j]):
                 continue
+            pre = m.groupdict().get("pre") or ""  # said first: "上半年支出进度43.77%"
+            if pre and not _period(pre, cat):
+                continue  # words before a figure that name no period ("较上年减少3人"): not read
             label = _label_left(row, j, skip, other, unit_col)
             if label is None and 0 in carried and not any(
                     c.text.strip() and not _FIGURE.match(c.text.replace(" ", "")) for c in row.cells[:j]):
@@ -204,7 +209,7 @@ def form_indicators(t: Table, section: str | None, cat: Catalog, report_type: st
             found = []
             for term in col_terms:
                 for head in (clean_label(label) + term, term + clean_label(label)):
-                    phrase_head = context + head
+                    phrase_head = context + pre + head
                     phrase = f"{phrase_head}{m.group('num')}{unit}"
                     found = [c for c in _bind(phrase, cat, report_type, year) if c.num_start == len(phrase_head)
                              and _phase_agrees(c.entry, term, cat)]
@@ -223,6 +228,11 @@ def form_indicators(t: Table, section: str | None, cat: Catalog, report_type: st
     # office's figure: 局机关 | 28 beside 合计 | 44), not the department's
     whole = {(j, ind.key) for j, is_total, ind in out if is_total}
     return [ind for j, is_total, ind in out if is_total or (j, ind.key) not in whole]
+
+
+def _period(words: str, cat: Catalog) -> bool:
+    """Words that name a quarter or a quarter's end (indicators.yaml subjects q1–q4)."""
+    return any(pat.fullmatch(words) for name in ("q1", "q2", "q3", "q4") for pat in cat.subjects.get(name, []))
 
 
 def _phase_agrees(entry, term: str, cat: Catalog) -> bool:

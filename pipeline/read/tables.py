@@ -46,6 +46,7 @@ def grid_to_table(page_no: int, grid: list[list[BBox | None]], chars: list[dict]
         if b is not None:
             cell_chars[b].append(ch)
             taken.append(i)
+    _keep_numbers_whole(cell_chars, cell_at)
     rows: list[Row] = []
     printed = across = 0
     for grid_row in grid:
@@ -71,6 +72,40 @@ def grid_to_table(page_no: int, grid: list[list[BBox | None]], chars: list[dict]
     used.update(taken)
     return Table(index=index, page=page_no, bbox=(x0, top, x1, bottom), rows=rows,
                  n_header_rows=header_rows(rows), off_grid=round(across / printed, 3) if printed else 0.0)
+
+
+_NUMBER_CHAR = re.compile(r"[\d.,%\-+]")
+
+
+def _keep_numbers_whole(cell_chars: dict, cell_at) -> None:
+    """A number too wide for its narrow cell runs over the rule into the next one ("93.36" printed as
+    "93.3" | "6"): the characters of one unbroken run of a number belong to the cell that holds the
+    run's middle."""
+    owner = {id(ch): b for b, chs in cell_chars.items() for ch in chs}
+    chars = sorted((ch for chs in cell_chars.values() for ch in chs if _NUMBER_CHAR.fullmatch(ch.get("text", ""))),
+                   key=lambda ch: (round(ch["top"]), ch["x0"]))
+    runs: list[list[dict]] = []
+    for ch in chars:
+        prev = runs[-1][-1] if runs else None
+        size = ch["bottom"] - ch["top"]
+        if prev is not None and abs(prev["top"] - ch["top"]) < 0.3 * size and 0 <= ch["x0"] - prev["x1"] < 0.2 * size:
+            runs[-1].append(ch)
+        else:
+            runs.append([ch])
+    for run in runs:
+        cells = {owner[id(ch)] for ch in run}
+        if len(cells) < 2:
+            continue
+        mid = ((run[0]["x0"] + run[-1]["x1"]) / 2, (run[0]["top"] + run[0]["bottom"]) / 2)
+        home = cell_at(*mid)
+        if home is None:
+            continue
+        for ch in run:
+            b = owner[id(ch)]
+            if b != home:
+                cell_chars[b].remove(ch)
+                cell_chars[home].append(ch)
+        cell_chars[home].sort(key=lambda ch: (round(ch["top"]), ch["x0"]))
 
 
 def _across_rule(ch: dict, cell: BBox) -> bool:
