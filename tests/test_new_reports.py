@@ -40,8 +40,6 @@ KNOWN_GAPS = {
                    "no wording binds 自评总分（分） to its number; 年中追加档案数字化加工经费131.60万元 (one named "
                    "追加, not bound as the adjustment total); score #0's level 1 '部门预算执行情况' is not printed "
                    "(the table's first header cell is 预算资金（万元）)",
-    "lindong_2023": "a count printed before the words that say what it counts (我局共有6个项目编报绩效目标): the "
-                    "binder reads a figure after its name or term, never before it",
 }
 
 

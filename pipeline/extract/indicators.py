@@ -556,8 +556,24 @@ def _value_after(sent: str, pos: int, kind: str, cat: Catalog):
     return m.start("num"), m.end(), value, decimals, sent[m.start("num"):m.end()]
 
 
-def _series(sent: str, cat: Catalog) -> list[_Candidate]:
+def _figures_first(sent: str, cat: Catalog) -> list[_Candidate]:
+    """Wordings that print the figure before the words that say what it is (indicators.yaml
+    ``figures_first``: "共有6个项目编报绩效目标"): each pattern holds {num}, and its key."""
     out = []
+    for spec in _catalog_extra().get("figures_first") or []:
+        entry = cat.entries[spec["key"]]
+        pat = re.compile(spec["pattern"].replace("{num}", cat.number))
+        for m in pat.finditer(sent):
+            parsed = parse_number(m.group("num"))
+            if parsed is None:
+                continue
+            out.append(_Candidate(entry, m.start(), m.end(), m.start("num"), m.end("num"), parsed[0], parsed[1],
+                                  m.group("num"), priority=1000, subject=own_subject(entry, cat), phase=entry.phase))
+    return out
+
+
+def _series(sent: str, cat: Catalog) -> list[_Candidate]:
+    out = _figures_first(sent, cat)
     item = re.compile(r"\s*(?:[、,，和及与]\s*)?" + cat.number + r"\s*(?P<unit>%|万元|亿元|元|人)?")
     for spec in cat.series:
         for term in spec["terms"]:
