@@ -45,7 +45,7 @@ def test_problem_list_xlsx_columns_formats_and_links(out):
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
     col = {h: i for i, h in enumerate(header)}
     rows = list(ws.iter_rows(min_row=2))
-    assert len(rows) == 7  # yantian's five problems (once for both names) and longhua's two
+    assert len(rows) == 9  # yantian's six problems (once for both names) and longhua's three
     shas = {}
     for row in rows:
         v = {h: row[i].value for h, i in col.items()}
@@ -69,7 +69,7 @@ def test_problem_list_xlsx_columns_formats_and_links(out):
     assert total[col["报告数"]].number_format == "#,##0.00" and total[col["报告数"]].value == pytest.approx(8219.95)
     # the same rows in findings.csv, with the same names
     fin = pd.read_csv(out / "findings.csv", encoding="utf-8-sig")
-    assert list(fin.columns) == header and len(fin) == 7
+    assert list(fin.columns) == header and len(fin) == 9
     assert set(fin["编号"]) == set(shas)
 
 
@@ -88,7 +88,7 @@ def test_summary_one_row_per_distinct_report_with_place_and_contested_values(out
     assert sorted(s.file) == ["longhua.pdf", "yantian.pdf; yantian_copy.pdf"]
     yt = s.set_index("district").loc["盐田区"]
     assert (yt.province, yt.city, yt.department, yt.year) == ("广东省", "深圳市", "政务服务数据管理局", 2023)
-    assert (yt.n_errors, yt.n_warnings) == (4, 1)  # counted by problem
+    assert (yt.n_errors, yt.n_warnings) == (5, 1)  # counted by problem
     assert yt.contract_staff_control_rate == 26.67 and yt.contract_staff_control_rate_other_values == "29.03%"
     labels = pd.read_csv(out / "labels.csv", encoding="utf-8-sig", keep_default_na=False).set_index("key")
     assert list(labels.columns) == ["中文名", "单位"] and set(labels.index) == set(s.columns)
@@ -120,7 +120,7 @@ def test_audit_table_to_a_file_fits_80_columns(tmp_path):
     res = run_cli("audit", str(YANTIAN), "--format", "table", "-o", str(target))
     assert res.returncode == 1 and res.stdout == "", res.stderr  # errors found; nothing on stdout
     text = target.read_text(encoding="utf-8")
-    assert "按问题计：错误 4，提示 1" in text
+    assert "按问题计：错误 5，提示 1" in text
     for h in ("严重", "说明", "报告数", "复算数", "页码"):
         assert h in text
     assert max(cell_len(line) for line in text.splitlines()) <= 80

@@ -51,7 +51,7 @@ def reviewed(tmp_path):
     shutil.copy(require(YANTIAN), src / "yantian.pdf")
     batch(src, out, jobs=1, timeout=None)
     rows = _sheet(out)
-    assert len(rows) == 5 and {r[HEADERS["status"]] for r in rows} == {"待核"}
+    assert len(rows) == 6 and {r[HEADERS["status"]] for r in rows} == {"待核"}
     first, second = rows[0][HEADERS["id"]], rows[1][HEADERS["id"]]
 
     res = _cli("review", "set", first, "--status", "已排除", "--note", "口径已说明", "-o", str(out))
@@ -97,7 +97,7 @@ def test_review_survives_a_rerun_and_a_new_batch(reviewed, tmp_path):
     shutil.copy(require(LONGHUA), other / "longhua.pdf")
     batch(other, out, jobs=1, timeout=None)  # a new batch into the same OUT
     _assert_reviews(out, first, second)
-    assert len(_sheet(out)) == 7  # longhua's two problems added, none lost
+    assert len(_sheet(out)) == 9  # longhua's three problems added, none lost
 
 
 def test_bad_review_input_is_refused_in_one_line(reviewed, tmp_path):
@@ -132,14 +132,14 @@ def test_new_edition_keeps_reviews_and_a_vanished_problem_is_resolved(reviewed):
         pdf.save(src / "yantian.pdf")
     batch(src, out, jobs=1, timeout=None)
     rows = _sheet(out)
-    assert len(rows) == 5 and {r[HEADERS["present"]] for r in rows} == {"存在"}
+    assert len(rows) == 6 and {r[HEADERS["present"]] for r in rows} == {"存在"}
     assert first not in _by_id(rows)  # new sha256, new ids
-    assert Counter(r[HEADERS["status"]] for r in rows) == {"待核": 3, "已排除": 1, "已核实": 1}
+    assert Counter(r[HEADERS["status"]] for r in rows) == {"待核": 4, "已排除": 1, "已核实": 1}
     # the file replaced by a report without these problems: they stay listed, as resolved
     shutil.copy(require(LONGHUA), src / "yantian.pdf")
     batch(src, out, jobs=1, timeout=None)
     rows = _sheet(out)
     resolved = [r for r in rows if r[HEADERS["present"]] == "已解决"]
-    assert len(resolved) == 10 and len(rows) == 12  # both editions' five, and longhua's two
+    assert len(resolved) == 12 and len(rows) == 15  # both editions' six, and longhua's three
     assert {r[HEADERS["status"]] for r in resolved} >= {"已排除", "已核实"}
     assert all(r[HEADERS["district"]] == "盐田区" for r in resolved)

@@ -16,6 +16,7 @@ from pipeline.check.budget import budget_checks
 from pipeline.check.changes import year_on_year_checks
 from pipeline.check.core import Context
 from pipeline.check.cross import stated_change_checks
+from pipeline.check.facts import fact_checks
 from pipeline.check.formulas import cross_mention_checks, formula_checks
 from pipeline.check.ocr import attach_confidence, doubt_errors
 from pipeline.check.problems import add_problems
@@ -31,7 +32,7 @@ from pipeline.schema import CheckResult, Coverage, Finding, NotChecked, Report
 
 CHECKS = (formula_checks, cross_mention_checks, table_sum_checks, table_ratio_checks, score_checks,
           score_range_checks, change_checks, completion_checks, budget_checks, stated_change_checks,
-          year_on_year_checks)
+          year_on_year_checks, fact_checks)
 
 
 def validate(report: Report, doc: Document | None = None) -> Report:

@@ -116,9 +116,9 @@ def _stated_evidence(f: Finding):
 
 
 def _has_recomputation(f: Finding) -> bool:
-    """A cross-mention carries a recomputation only when a formula was applied (operands beyond
-    the mentions of the quantity itself)."""
-    if kind_of(f.rule) not in ("cross_mention", "text_vs_table"):
+    """A cross-mention (of a catalog quantity, or of any stated fact) carries a recomputation only
+    when a formula was applied (operands beyond the mentions of the quantity itself)."""
+    if kind_of(f.rule) not in ("cross_mention", "text_vs_table", "fact"):
         return f.recomputed is not None
     key = f.rule.split(".", 1)[1]
     return any(e.label and e.label != key for e in f.evidence)
