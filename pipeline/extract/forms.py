@@ -152,9 +152,9 @@ def form_indicators(t: Table, section: str | None, cat: Catalog, report_type: st
     context = _caption_context(t.caption, cat, rules)
     out: list[tuple[int, bool, Indicator]] = []  # (column, in a total row, mention)
     total_re = re.compile(rules.total_row)
-    # each column's last label: a label cell merged down over the rows below it (the header's first
-    # cell, "财政供养人员情况 | 编制数 | 在职人数" over "| 65 | 60")
-    carried: dict[int, str] = {0: paths[0][-1]} if paths and paths[0] and not data_header else {}
+    # the first column's last label: a label cell merged down over the rows below it (the header's
+    # first cell, "财政供养人员情况 | 编制数 | 在职人数" over "| 65 | 60")
+    carried = paths[0][-1] if paths and paths[0] and not data_header else None
     for row in [*data_header, *t.body]:
         if not any(c.text for c in row.cells) or column_numbers(row):
             continue
@@ -166,13 +166,13 @@ def form_indicators(t: Table, section: str | None, cat: Catalog, report_type: st
             titles = ["".join(p) for p in paths]
             skip = [_any(rules.skip_columns, title) for title in titles]
             other = [_any(rules.other_columns, title) for title in titles]
-            carried = {0: paths[0][0]} if paths and paths[0] else {}
+            carried = paths[0][0] if paths and paths[0] else None
             continue
         if row_year(row, year) in ("other", "change"):
             continue  # a row of another year, or of the change between two (年度 | 2023年 / 增减变化)
-        for k, c in enumerate(row.cells):
-            if c.text.strip() and not _FIGURE.match(c.text.replace(" ", "")):
-                carried[k] = c.text
+        first = row.cells[0].text if row.cells else ""
+        if first.strip() and not _FIGURE.match(first.replace(" ", "")):
+            carried = first
         row_unit = row.cells[unit_col].text.strip() if unit_col is not None and unit_col < len(row.cells) else ""
         for j, cell in enumerate(row.cells):
             text = cell.text.replace(" ", "")
@@ -183,9 +183,9 @@ def form_indicators(t: Table, section: str | None, cat: Catalog, report_type: st
             if pre and not _period(pre, cat):
                 continue  # words before a figure that name no period ("较上年减少3人"): not read
             label = _label_left(row, j, skip, other, unit_col)
-            if label is None and 0 in carried and not any(
+            if label is None and carried and not any(
                     c.text.strip() and not _FIGURE.match(c.text.replace(" ", "")) for c in row.cells[:j]):
-                label = carried[0]  # the label cell merged down over this row
+                label = carried  # the label cell merged down over this row
             if label is None:
                 continue
             label = re.sub(rules.label_strip, "", label) or label
