@@ -23,8 +23,9 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict
 
-from pipeline.check.core import Context, fmt_interval, fmt_like, result
+from pipeline.check.core import Context, fmt, fmt_interval, fmt_like, result
 from pipeline.check.interval import Interval
+from pipeline.check.prose import _sentence_around
 from pipeline.check.tables import _cell_evidence, _table_id
 from pipeline.document import Paragraph, Table
 from pipeline.extract.catalog import PATTERNS_DIR, catalog, rules_config
@@ -124,16 +125,10 @@ def _figure(text: str, unit: str | None, evidence: Evidence) -> _Figure | None:
 
 def _prose_figure(p: Paragraph, a: int, b: int, unit: str | None, label: str) -> _Figure | None:
     page, bbox = p.span_of(a, b)[0]
-    s0, s1 = _sentence(p.text, a)
+    s0, s1 = _sentence_around(p.text, a)
     text = p.text[a:b]
     return _figure(text, unit, Evidence(page=page, bbox=bbox, quote=p.raw_of(s0, s1).strip(), label=label,
                                         value_text=text))
-
-
-def _sentence(text: str, pos: int) -> tuple[int, int]:
-    start = max(text.rfind(c, 0, pos) for c in "。；;") + 1
-    ends = [i for i in (text.find(c, pos) for c in "。；;") if i >= 0]
-    return start, (min(ends) + 1 if ends else len(text))
 
 
 _DELIM = re.compile(r"[，,。；;：:、]|其中")
@@ -311,7 +306,7 @@ def _prose_change(ctx, p: Paragraph, m: re.Match, named: str | None, own, prior,
     # figure stated in the report
     current = subject = None
     if named is None:
-        before = list(_patterns().amount.finditer(p.text, _sentence(p.text, m.start())[0], m.start()))
+        before = list(_patterns().amount.finditer(p.text, _sentence_around(p.text, m.start())[0], m.start()))
         if before and re.fullmatch(r"\s*[，,]?\s*", p.text[before[-1].end():m.start()]):
             a = before[-1]
             subject = _subject(re.sub(r"^.*?(?:20\d{2}年度?|本年度?|全年|当年)", "",
@@ -416,8 +411,8 @@ def _difference(rule, subject, cur: _Figure, base: _Figure, change: _Figure, sig
     common = dict(stated=round(stated.mid, 6), recomputed=round(point, 6), interval=iv, stated_interval=stated,
                   evidence=evidence)
     if iv.overlaps(stated):
-        return result(rule, "change", "pass", f"{what}：{shown}（上年数见{where}）= {_wan(point)} 万元", **common)
-    msg = (f"{what}，按本年 {cur.text} 与上年 {base.text}（见{where}）复算为 {_wan(point)} 万元"
+        return result(rule, "change", "pass", f"{what}：{shown}（上年数见{where}）= {fmt(point)} 万元", **common)
+    msg = (f"{what}，按本年 {cur.text} 与上年 {base.text}（见{where}）复算为 {fmt(point)} 万元"
            f"{fmt_interval(iv.lo, iv.hi, '0.0000')}，不一致")
     if doubts:
         return result(rule, "change", "insufficient_data", msg + f"；但该表结构存疑（{'；'.join(doubts)}），不作判定",
@@ -467,10 +462,6 @@ def _rate_from_change(rule, subject, cur: _Figure, change: _Figure, rate: _Figur
     return result(rule + ".增减率", "change", "fail", severity="error",
                   message=f"{what}，按 {shown} 复算为 {fmt_like(point, rate.text + '%')}"
                           f"{fmt_interval(iv.lo, iv.hi, rate.text + '%')}，不一致", **common)
-
-
-def _wan(x: float) -> str:
-    return f"{x:,.4f}".rstrip("0").rstrip(".")
 
 
 # ------------------------------------------------------------------------------------------- tables
